@@ -1,0 +1,41 @@
+import ipywidgets
+import numpy as np
+import pytest
+
+from helpers.data import load_penguins
+from helpers.widgets import Explorer, float_slider, int_slider
+
+
+def test_penguins_match_the_published_counts():
+    X, species = load_penguins()
+    assert X.shape == (342, 4)  # 344 penguins, 2 without measurements
+    names, counts = np.unique(species, return_counts=True)
+    assert dict(zip(names.tolist(), counts.tolist())) == {"Adelie": 151, "Chinstrap": 68, "Gentoo": 123}
+    # Published means (palmerpenguins README): flipper 200.9 mm, body mass 4201.8 g
+    assert X[:, 2].mean() == pytest.approx(200.915, abs=1e-3)
+    assert X[:, 3].mean() == pytest.approx(4201.754, abs=1e-3)
+
+
+def test_penguins_bad_arguments():
+    with pytest.raises(ValueError, match="columns must be among"):
+        load_penguins(columns=["beak"])
+    with pytest.raises(ValueError, match="species must be among"):
+        load_penguins(species=["Emperor"])
+
+
+def test_explorer_redraws_once_per_update():
+    calls = []
+
+    def draw(a, n):
+        calls.append((a, n))
+        return {"product": a * n}
+
+    ex = Explorer({"a": float_slider("a", 1.0, 0, 10), "n": int_slider("n", 2, 1, 5)}, draw)
+    calls.clear()
+    state = ex.update(a=3.0, n=4)
+    assert calls == [(3.0, 4)] and state == {"product": 12.0}
+    ex.controls["a"].value = 5.0  # a slider event
+    assert ex.state == {"product": 20.0}
+    assert isinstance(ex.widget, ipywidgets.VBox)
+    with pytest.raises(ValueError, match="unknown controls"):
+        ex.update(b=1)
