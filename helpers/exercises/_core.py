@@ -1,0 +1,219 @@
+"""The checking engine behind every exercise.
+
+A checker runs the student's function on several inputs (NumPy and torch),
+compares each answer with the reference, and returns a `Result` whose text
+is either a pass or a targeted hint. Hints come from a catalog of typical
+mistakes: each mistake is a function computing what that wrong solution
+would return, so "your answer equals the reference times N" becomes
+"you forgot the 1/N". A wrong answer never crashes the checker; an
+exception in the student's code is reported with its line.
+"""
+
+import linecache
+import sys
+import traceback
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+_HELPERS_DIR = __file__.rsplit("/exercises/", 1)[0]
+
+
+@dataclass
+class Result:
+    """What a checker found. Displays as its message; ``bool(result)`` is ``passed``."""
+
+    name: str
+    passed: bool
+    message: str
+    hint: str = ""  # short key of the matched mistake ("missing 1/N", "not implemented", ...)
+    details: list = field(default_factory=list)
+
+    def __repr__(self):
+        return self.message
+
+    def __bool__(self):
+        return self.passed
+
+
+@dataclass
+class Case:
+    """One input to try: positional args and a label used in messages."""
+
+    args: tuple
+    label: str = ""
+
+
+@dataclass
+class Mistake:
+    """A typical wrong solution: ``wrong(*args)`` is what it would return."""
+
+    hint: str
+    wrong: object
+    key: str = ""
+
+
+def _copy(a):
+    if torch.is_tensor(a):
+        return a.detach().clone()
+    if isinstance(a, np.ndarray):
+        return a.copy()
+    return a
+
+
+def _kind(a):
+    if torch.is_tensor(a):
+        return "a torch tensor"
+    if isinstance(a, np.ndarray) or isinstance(a, (np.floating, np.integer)):
+        return "a NumPy array"
+    if isinstance(a, (float, int)):
+        return "a Python number"
+    return f"a {type(a).__name__}"
+
+
+def _to_numpy(a):
+    if torch.is_tensor(a):
+        return a.detach().cpu().numpy()
+    return np.asarray(a)
+
+
+def _parts(out):
+    return list(out) if isinstance(out, tuple) else [out]
+
+
+def _close(got, expected, rtol, atol):
+    g, e = _parts(got), _parts(expected)
+    if len(g) != len(e):
+        return False
+    for a, b in zip(g, e):
+        try:
+            a, b = _to_numpy(a).astype(float), _to_numpy(b).astype(float)
+        except (TypeError, ValueError):
+            return False
+        if a.shape != b.shape or not np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=False):
+            return False
+    return True
+
+
+def _student_line(exc):
+    """(line number, source line) of the innermost frame outside helpers/, if any."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_HELPERS_DIR)]
+    if not frames:
+        return None, None
+    f = frames[-1]
+    line = f.line or linecache.getline(f.filename, f.lineno).strip()
+    return f.lineno, line
+
+
+def _describe_problem(got, expected, inputs_torch):
+    """A message for the first structural problem (type, count, shape, finiteness), or None."""
+    g, e = _parts(got), _parts(expected)
+    if got is None:
+        return "returned None; did you forget the `return`?"
+    if len(g) != len(e):
+        return f"returned {len(g)} value(s), expected {len(e)}"
+    for k, (a, b) in enumerate(zip(g, e)):
+        which = f"output {k + 1} " if len(e) > 1 else ""
+        if inputs_torch and not torch.is_tensor(a):
+            return f"{which}is {_kind(a)} but the inputs were torch tensors; use operations that keep tensors"
+        if not inputs_torch and torch.is_tensor(a):
+            return f"{which}is a torch tensor but the inputs were NumPy arrays; return NumPy when NumPy comes in"
+        try:
+            an = _to_numpy(a).astype(float)
+        except (TypeError, ValueError):
+            return f"{which}is {_kind(a)}, not numbers"
+        bn = _to_numpy(b)
+        if an.shape != bn.shape:
+            return f"{which}has shape {an.shape}, expected {bn.shape}"
+        if not np.isfinite(an).all() and np.isfinite(bn).all():
+            return f"{which}contains NaN or inf where the answer is finite"
+    return None
+
+
+def check(name, student_fn, cases, reference, mistakes=(), rtol=1e-6, atol=1e-9):
+    """Run ``student_fn`` on each case and compare with ``reference``.
+
+    Parameters
+    ----------
+    name : str
+        The exercise's function name, used in messages.
+    student_fn : callable
+    cases : list of Case
+    reference : callable, the correct solution
+    mistakes : list of Mistake, tried in order when an answer is wrong
+
+    Returns
+    -------
+    Result
+    """
+    if not callable(student_fn):
+        return Result(name, False, f"✘ {name}: expected a function, got {_kind(student_fn)}.", "not a function")
+    for i, case in enumerate(cases):
+        where = f" on input {i + 1}" + (f" ({case.label})" if case.label else "")
+        inputs_torch = any(torch.is_tensor(a) for a in case.args)
+        try:
+            got = student_fn(*[_copy(a) for a in case.args])
+        except NotImplementedError:
+            return Result(
+                name, False,
+                f"… {name}: not implemented yet. Replace the `raise NotImplementedError` line with your code.",
+                "not implemented",
+            )
+        except Exception as exc:  # the student's bug, reported, never re-raised
+            lineno, line = _student_line(exc)
+            at = f" at line {lineno}: `{line}`" if line else ""
+            msg = f"✘ {name} raised {type(exc).__name__}{where}{at}: {exc}"
+            return Result(name, False, msg, "exception")
+        expected = reference(*[_copy(a) for a in case.args])
+        if _close(got, expected, rtol, atol) and _describe_problem(got, expected, inputs_torch) is None:
+            continue
+        for m in mistakes:
+            try:
+                wrong = m.wrong(*[_copy(a) for a in case.args])
+            except Exception:  # a mistake that cannot even run on this input: not this one
+                continue
+            if _close(got, wrong, rtol, atol):
+                return Result(name, False, f"✘ {name}{where}: {m.hint}", m.key or m.hint)
+        problem = _describe_problem(got, expected, inputs_torch)
+        if problem:
+            return Result(name, False, f"✘ {name}{where}: {problem}.", "structure")
+        return Result(name, False, f"✘ {name}{where}: the values differ from the expected ones.{_diff(got, expected)}",
+                      "wrong values")
+    kinds = sorted({"torch" if any(torch.is_tensor(a) for a in c.args) else "NumPy" for c in cases})
+    return Result(name, True, f"✔ {name}: correct on all {len(cases)} inputs ({' and '.join(kinds)}). Well done!")
+
+
+def _diff(got, expected):
+    try:
+        g, e = _to_numpy(_parts(got)[0]).ravel(), _to_numpy(_parts(expected)[0]).ravel()
+        k = int(np.argmax(np.abs(g - e)))
+        return f" For example, entry {k} is {g[k]:.6g} but should be {e[k]:.6g}."
+    except Exception:
+        return ""
+
+
+def numpy_and_torch(arg_sets, labels=None):
+    """Cases for each argument tuple twice: as NumPy arrays and as float64 tensors."""
+    cases = []
+    for k, args in enumerate(arg_sets):
+        label = labels[k] if labels else ""
+        cases.append(Case(tuple(args), label))
+        cases.append(Case(tuple(torch.from_numpy(a) if isinstance(a, np.ndarray) else a for a in args),
+                          (label + ", " if label else "") + "torch"))
+    return cases
+
+
+def catching_output(fn):
+    """Decorator for checkers: never let the checker itself raise."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # pragma: no cover - a bug in the checker, not the student's
+            print(f"(checker error, please report: {type(exc).__name__}: {exc})", file=sys.stderr)
+            return Result(fn.__name__, False, f"✘ the checker failed: {exc}", "checker error")
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
