@@ -38,7 +38,7 @@ CASES = [
     (check_cost_many, lambda X, t, W, b: ((X @ W.T + b - t[:, None]) ** 2).mean(0) / 2, None),
     (check_cost_many, lambda X, t, W, b: ((X @ W.T + b - t[:, None]) ** 2).sum(1) / (2 * len(t)), "wrong axis"),
     (check_cost_many, lambda X, t, W, b: ((X @ W.T + b - t[:, None]) ** 2).sum(0) / 2, "missing 1/N"),
-    (check_cost_many, lambda X, t, W, b: ((X @ W.T + b - t[:, None]) ** 2).mean() / 2 * W.shape[0], "summed everything"),
+    (check_cost_many, lambda X, t, W, b: ((X @ W.T + b - t[:, None]) ** 2).sum() / (2 * len(t)), "summed everything"),
 ]
 
 
