@@ -42,7 +42,7 @@ def execute(path, timeout=600):
         kernel_name="python3",
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
         record_timing=False,
-        store_widget_state=False,
+        store_widget_state=True,  # False crashes nbclient 0.11 on output widgets; strip() removes the state
     )
     start = time.perf_counter()
     client.execute()
