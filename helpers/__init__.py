@@ -36,3 +36,25 @@ def __getattr__(name):
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+
+
+# Notebook 04: logistic regression
+from .logistic import (  # noqa: E402
+    accuracy,
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    fit_logistic_regression,
+    logistic_cost,
+    logistic_gradients,
+    sigmoid,
+)
+
+__all__ += [
+    "accuracy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_grad",
+    "fit_logistic_regression",
+    "logistic_cost",
+    "logistic_gradients",
+    "sigmoid",
+]

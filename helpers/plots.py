@@ -44,3 +44,141 @@ def plot_timings(sizes, timings, baseline=None, title="Cost J for N examples"):
         ax.legend()
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------- notebook 04: logistic regression
+
+
+def _numpy(a):
+    """A tensor or array-like as a NumPy array (for plotting)."""
+    if hasattr(a, "detach"):
+        a = a.detach().cpu().numpy()
+    return np.asarray(a, dtype=float)
+
+
+def plot_decision_boundary(model, X, t, ax=None, feature_names=("$x_1$", "$x_2$"), class_names=("t = 0", "t = 1"),
+                           proba=True, title=None, legend=True):
+    """Two-feature data by class, and the decision boundary w1 x1 + w2 x2 + b = 0 of a linear classifier.
+
+    The shaded background is the predicted probability sigmoid(w^T x + b) that t = 1
+    (white on the boundary, where it is 1/2).
+
+    Parameters
+    ----------
+    model : object with ``.w`` (2,) and ``.b``, or a pair ``(w, b)``
+    X : (N, 2) array or tensor
+    t : (N,) labels 0 and 1
+    ax : matplotlib Axes, optional
+    feature_names, class_names : pairs of str, for the axes and the legend
+    proba : bool, default True
+        Shade the background by the predicted probability.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from .logistic import sigmoid
+
+    w, b = (model.w, model.b) if hasattr(model, "w") else model
+    w, b, X, t = _numpy(w).ravel(), float(_numpy(b)), _numpy(X), _numpy(t)
+    if X.ndim != 2 or X.shape[1] != 2 or w.shape != (2,):
+        raise ValueError(f"plot_decision_boundary needs two features: X (N, 2) and w (2,), "
+                         f"got X {X.shape} and w {w.shape}")
+    fig, ax = _axes(ax, figsize=(5.5, 4.5))
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = 0.08 * (hi - lo)
+    (x1a, x2a), (x1b, x2b) = lo - pad, hi + pad
+    if proba:
+        g1, g2 = np.meshgrid(np.linspace(x1a, x1b, 200), np.linspace(x2a, x2b, 200))
+        y = sigmoid(g1 * w[0] + g2 * w[1] + b)
+        ax.imshow(y, extent=(x1a, x1b, x2a, x2b), origin="lower", aspect="auto", cmap="RdBu_r",
+                  vmin=0, vmax=1, alpha=0.35, interpolation="bilinear")
+    for label, marker, color in [(0, "o", "tab:blue"), (1, "^", "tab:red")]:
+        sel = t == label
+        ax.scatter(X[sel, 0], X[sel, 1], s=18, marker=marker, color=color, edgecolor="k", linewidth=0.4,
+                   label=class_names[label])
+    if np.any(w != 0):  # the line w1 x1 + w2 x2 + b = 0, solved for the better-conditioned coordinate
+        if abs(w[1]) >= abs(w[0]):
+            x1 = np.array([x1a, x1b])
+            ax.plot(x1, -(w[0] * x1 + b) / w[1], "k-", lw=2, label="boundary $z = 0$")
+        else:
+            x2 = np.array([x2a, x2b])
+            ax.plot(-(w[1] * x2 + b) / w[0], x2, "k-", lw=2, label="boundary $z = 0$")
+    ax.set(xlim=(x1a, x1b), ylim=(x2a, x2b), xlabel=feature_names[0], ylabel=feature_names[1])
+    if title:
+        ax.set_title(title)
+    if legend:
+        ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    return fig
+
+
+def plot_surrogate_losses(ax=None, z_range=(-4.0, 4.0)):
+    """For a target t = 1, four losses as functions of the logit z.
+
+    The 0-1 loss (1 when z < 0: the prediction is wrong), the squared error of z
+    itself (z - 1)^2 / 2, the squared error after the sigmoid (sigma(z) - 1)^2 / 2, and
+    the cross-entropy -log sigma(z) (natural log).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from .logistic import binary_cross_entropy, sigmoid
+
+    fig, ax = _axes(ax, figsize=(6, 4))
+    z = np.linspace(*z_range, 801)
+    ones = np.ones_like(z)
+    ax.plot(z, (z < 0).astype(float), lw=2.5, label="0-1 loss  $[z < 0]$")
+    ax.plot(z, (z - 1) ** 2 / 2, lw=2, label=r"squared error on $z$:  $\frac{1}{2}(z - 1)^2$")
+    ax.plot(z, (sigmoid(z) - 1) ** 2 / 2, lw=2,
+            label=r"squared error after the sigmoid:  $\frac{1}{2}(\sigma(z) - 1)^2$")
+    ax.plot(z, binary_cross_entropy(z, ones, reduction="none"), lw=2, label=r"cross-entropy:  $-\log \sigma(z)$")
+    ax.axvline(0, color="gray", lw=0.8, ls=":")
+    ax.set(xlim=z_range, ylim=(-0.05, 3.0), xlabel="logit $z$ (target $t = 1$)", ylabel="loss",
+           title="Surrogate losses for a positive example")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="upper right")
+    return fig
+
+
+def plot_logistic_fit(X, t, w, b, feature_names=("$x_1$", "$x_2$"), class_names=("t = 0", "t = 1")):
+    """A logistic classifier on two features: its boundary, and what each example costs.
+
+    Left: `plot_decision_boundary`. Right: every example's cross-entropy on the curve
+    log(1 + e^-m) of its signed logit m = (2t - 1) z (m < 0: misclassified). The title
+    gives the cost J (mean cross-entropy) and the accuracy, also stored on the figure
+    as ``fig.logistic_loss`` and ``fig.logistic_accuracy``.
+
+    Parameters
+    ----------
+    X : (N, 2), t : (N,) labels 0 and 1, w : (2,), b : float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from .logistic import binary_cross_entropy
+
+    X, t, w, b = _numpy(X), _numpy(t), _numpy(w).ravel(), float(_numpy(b))
+    z = X @ w + b
+    losses = binary_cross_entropy(z, t, reduction="none")
+    J, acc = float(np.mean(losses)), float(np.mean((z >= 0) == (t == 1)))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 4.2))
+    plot_decision_boundary((w, b), X, t, ax=left, feature_names=feature_names, class_names=class_names)
+    m = (2 * t - 1) * z
+    reach = max(4.0, float(np.abs(m).max()))
+    grid = np.linspace(-reach, reach, 400)
+    right.plot(grid, binary_cross_entropy(grid, np.ones_like(grid), reduction="none"), color="gray", lw=1.5,
+               label=r"$\log(1 + e^{-m})$")
+    for label, marker, color in [(0, "o", "tab:blue"), (1, "^", "tab:red")]:
+        sel = t == label
+        right.scatter(m[sel], losses[sel], s=16, marker=marker, color=color, edgecolor="k", linewidth=0.4,
+                      label=class_names[label])
+    right.axvline(0, color="k", lw=0.8, ls=":")
+    right.set(xlabel="signed logit $m = (2t - 1)\\,z$   (m < 0: wrong)", ylabel="cross-entropy of the example",
+              title="What each example costs")
+    right.legend(fontsize=8)
+    fig.suptitle(f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}:   cost J = {J:.3f},   accuracy = {acc:.1%}")
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.85, wspace=0.25)  # fixed layout: fast redraws
+    fig.logistic_loss, fig.logistic_accuracy = J, acc
+    return fig

@@ -74,3 +74,46 @@ def int_slider(description, value, lo, hi, step=1):
         value=value, min=lo, max=hi, step=step, description=description, continuous_update=False,
         layout=widgets.Layout(width="380px"), style={"description_width": "110px"},
     )
+
+
+# --------------------------------------------------------------------------- notebook 04: logistic regression
+
+
+def logistic_explorer(X, t, w=(1.0, 1.0), b=0.0, feature_names=("$x_1$", "$x_2$"), class_names=("t = 0", "t = 1"),
+                      limit=10.0):
+    """Sliders for w1, w2 and b of a logistic classifier on data with two features.
+
+    Draws `helpers.plots.plot_logistic_fit`: the data with the decision boundary
+    w1 x1 + w2 x2 + b = 0, and every example's cross-entropy, with the cost J and the
+    accuracy in the title. ``.state`` holds "loss" (J) and "accuracy".
+
+    Parameters
+    ----------
+    X : (N, 2) array or tensor
+    t : (N,) labels 0 and 1
+    w : pair of float, b : float
+        The sliders' starting values.
+    limit : float
+        The sliders run from -limit to limit.
+
+    Returns
+    -------
+    Explorer
+    """
+    from .logistic import check_binary_labels
+    from .plots import _numpy, plot_logistic_fit
+
+    X, t = _numpy(X), _numpy(check_binary_labels(t, "t"))
+    if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] != t.shape[0]:
+        raise ValueError(f"logistic_explorer needs X of shape (N, 2) and t of shape (N,), got {X.shape} and {t.shape}")
+
+    def draw(w1, w2, b):
+        fig = plot_logistic_fit(X, t, (w1, w2), b, feature_names=feature_names, class_names=class_names)
+        return {"loss": fig.logistic_loss, "accuracy": fig.logistic_accuracy}
+
+    controls = {
+        "w1": float_slider("w₁", float(w[0]), -limit, limit),
+        "w2": float_slider("w₂", float(w[1]), -limit, limit),
+        "b": float_slider("b", float(b), -limit, limit),
+    }
+    return Explorer(controls, draw)

@@ -18,3 +18,8 @@ __all__ = [
     "check_predict",
     "numpy_and_torch",
 ]
+
+# Notebook 04 (logistic regression)
+from .ex04 import check_cross_entropy, check_cross_entropy_gradients, check_logistic_step  # noqa: E402
+
+__all__ += ["check_cross_entropy", "check_cross_entropy_gradients", "check_logistic_step"]
