@@ -36,3 +36,24 @@ def __getattr__(name):
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+
+# Notebook 03: feature maps, splits and errors
+from .features import (  # noqa: E402
+    Standardizer,
+    fit_polynomial,
+    gaussian_features,
+    make_curve_data,
+    polynomial_features,
+    rmse,
+    train_val_test_split,
+)
+
+__all__ += [
+    "Standardizer",
+    "fit_polynomial",
+    "gaussian_features",
+    "make_curve_data",
+    "polynomial_features",
+    "rmse",
+    "train_val_test_split",
+]

@@ -18,3 +18,8 @@ __all__ = [
     "check_predict",
     "numpy_and_torch",
 ]
+
+# Notebook 03: feature maps and validation
+from .ex03 import check_choose_degree, check_polynomial_features, check_standardize  # noqa: E402
+
+__all__ += ["check_choose_degree", "check_polynomial_features", "check_standardize"]
