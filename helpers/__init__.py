@@ -12,20 +12,40 @@ import importlib
 
 from .course import REPO_URL, print_setup
 from .device import default_device, seed_everything, to_device
+from .features import (
+    Standardizer,
+    fit_polynomial,
+    gaussian_features,
+    make_curve_data,
+    polynomial_features,
+    rmse,
+    train_val_test_split,
+)
 from .linear import cost, gradients, predict
+from .logistic import (
+    accuracy,
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    fit_logistic_regression,
+    logistic_cost,
+    logistic_gradients,
+    sigmoid,
+)
+from .solvers import solve_direct
 from .timing import Timing, time_it
 
 __all__ = [
-    "REPO_URL",
-    "Timing",
-    "cost",
-    "default_device",
-    "gradients",
-    "predict",
-    "print_setup",
-    "seed_everything",
-    "time_it",
-    "to_device",
+    # 01 vectorization, shared tools
+    "REPO_URL", "Timing", "cost", "default_device", "gradients", "predict", "print_setup", "seed_everything",
+    "time_it", "to_device",
+    # 02 direct solution and gradient descent
+    "solve_direct",
+    # 03 feature maps
+    "Standardizer", "fit_polynomial", "gaussian_features", "make_curve_data", "polynomial_features", "rmse",
+    "train_val_test_split",
+    # 04 logistic regression
+    "accuracy", "binary_cross_entropy", "binary_cross_entropy_grad", "fit_logistic_regression", "logistic_cost",
+    "logistic_gradients", "sigmoid",
 ]
 
 # Submodules loaded lazily (they import matplotlib / ipywidgets).
@@ -36,25 +56,3 @@ def __getattr__(name):
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")
-
-
-# Notebook 04: logistic regression
-from .logistic import (  # noqa: E402
-    accuracy,
-    binary_cross_entropy,
-    binary_cross_entropy_grad,
-    fit_logistic_regression,
-    logistic_cost,
-    logistic_gradients,
-    sigmoid,
-)
-
-__all__ += [
-    "accuracy",
-    "binary_cross_entropy",
-    "binary_cross_entropy_grad",
-    "fit_logistic_regression",
-    "logistic_cost",
-    "logistic_gradients",
-    "sigmoid",
-]

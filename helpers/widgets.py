@@ -117,3 +117,88 @@ def logistic_explorer(X, t, w=(1.0, 1.0), b=0.0, feature_names=("$x_1$", "$x_2$"
         "b": float_slider("b", float(b), -limit, limit),
     }
     return Explorer(controls, draw)
+
+
+# --- Notebook 03: polynomial degree and amount of data ----------------------------------------------------------
+
+
+def draw_polynomial_fit(degree, N, x_pool, t_pool, x_val, t_val, max_degree=12):
+    """Fit polynomials to the first ``N`` points of a pool; plot one fit and the errors of every degree.
+
+    Left: the fit of degree ``degree`` with the true curve. Right: training and
+    validation RMS error for every degree 0..max_degree, the current one marked.
+    When `solve_direct` falls back to its SVD solve (a RuntimeWarning) the
+    warning is caught and listed on the plot rather than printed.
+
+    Parameters
+    ----------
+    degree : int, the degree shown on the left
+    N : int, how many pool points to train on
+    x_pool, t_pool : (P,) training inputs and targets to take the first N from
+    x_val, t_val : (V,) the validation set
+    max_degree : int
+
+    Returns
+    -------
+    dict with ``train_rmse``, ``val_rmse`` (of ``degree``), ``train_curve``,
+    ``val_curve`` (one per degree), ``best_degree`` (validation minimum), ``fallback`` (degrees)
+    """
+    import warnings
+
+    import numpy as np
+
+    from .features import fit_polynomial, polynomial_features, rmse
+    from .plots import _as_numpy, plot_curve_fit, plot_errors_vs_degree
+
+    x, t = _as_numpy(x_pool)[:N], _as_numpy(t_pool)[:N]
+    x_val, t_val = _as_numpy(x_val), _as_numpy(t_val)
+    grid = np.linspace(0, 1, 300)
+    degrees = list(range(max_degree + 1))
+    train, val, fallback = [], [], []
+    for M in degrees:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RuntimeWarning)
+            w = fit_polynomial(x, t, M)
+        if any(issubclass(c.category, RuntimeWarning) for c in caught):
+            fallback.append(M)
+        train.append(rmse(polynomial_features(x, M) @ w, t))
+        val.append(rmse(polynomial_features(x_val, M) @ w, t_val))
+        if M == degree:
+            y_grid = polynomial_features(grid, M) @ w
+    fig, (ax_fit, ax_err) = plt.subplots(1, 2, figsize=(11, 3.8))
+    plot_curve_fit(x, t, grid, y_grid, ax=ax_fit, label=f"degree {degree}",
+                   title=f"M = {degree}, N = {N}: training RMS {train[degree]:.3f}, validation {val[degree]:.3f}")
+    ax_fit.legend(loc="lower left", fontsize=8)
+    best = int(np.argmin(val))
+    plot_errors_vs_degree(degrees, train, val, chosen=best, ax=ax_err)
+    ax_err.axvline(degree, color="gray", lw=1)
+    if fallback:
+        ax_err.set_title(f"SVD fallback (ill-conditioned) for M = {', '.join(map(str, fallback))}", fontsize=9)
+    fig.tight_layout()
+    return {"train_rmse": train[degree], "val_rmse": val[degree], "train_curve": train, "val_curve": val,
+            "best_degree": best, "fallback": fallback}
+
+
+def polynomial_explorer(x_pool, t_pool, x_val, t_val, degree=3, N=10, max_degree=12):
+    """Sliders for the degree M and the number N of training points, redrawing `draw_polynomial_fit`.
+
+    Parameters
+    ----------
+    x_pool, t_pool : (P,) training inputs and targets; the fit uses the first N
+    x_val, t_val : (V,) the validation set
+    degree, N : initial slider values
+    max_degree : int, the degree slider's maximum
+
+    Returns
+    -------
+    Explorer
+    """
+    controls = {
+        "degree": int_slider("degree M", degree, 0, max_degree),
+        "N": int_slider("N (training)", N, 3, len(x_pool)),
+    }
+
+    def draw(degree, N):
+        return draw_polynomial_fit(degree, N, x_pool, t_pool, x_val, t_val, max_degree=max_degree)
+
+    return Explorer(controls, draw)

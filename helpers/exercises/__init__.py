@@ -7,19 +7,12 @@ targeted hint (wrong shape, a missing 1/N, a sign error, ...).
 
 from ._core import Case, Mistake, Result, check, numpy_and_torch
 from .ex01 import check_cost, check_cost_many, check_predict
+from .ex03 import check_choose_degree, check_polynomial_features, check_standardize
+from .ex04 import check_cross_entropy, check_cross_entropy_gradients, check_logistic_step
 
 __all__ = [
-    "Case",
-    "Mistake",
-    "Result",
-    "check",
-    "check_cost",
-    "check_cost_many",
-    "check_predict",
-    "numpy_and_torch",
+    "Case", "Mistake", "Result", "check", "numpy_and_torch",
+    "check_cost", "check_cost_many", "check_predict",  # 01
+    "check_choose_degree", "check_polynomial_features", "check_standardize",  # 03
+    "check_cross_entropy", "check_cross_entropy_gradients", "check_logistic_step",  # 04
 ]
-
-# Notebook 04 (logistic regression)
-from .ex04 import check_cross_entropy, check_cross_entropy_gradients, check_logistic_step  # noqa: E402
-
-__all__ += ["check_cross_entropy", "check_cross_entropy_gradients", "check_logistic_step"]
