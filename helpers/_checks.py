@@ -78,7 +78,7 @@ def _all_finite(a):
     if a.ndim > 0 and min(a.shape) == 0:
         return True
     if is_torch_array(a):
-        if not a.is_floating_point():
+        if not a.is_floating_point() or a.is_meta:  # meta tensors hold no values
             return True
         lo, hi = torch.aminmax(a.detach())
         return bool(torch.isfinite(lo) & torch.isfinite(hi))
