@@ -36,3 +36,20 @@ def __getattr__(name):
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+
+# Notebook 05: softmax regression. The function `softmax` itself stays in `helpers.softmax` (it would hide the module).
+from .softmax import (  # noqa: E402
+    fit_softmax_regression,
+    log_softmax,
+    one_hot,
+    softmax_cross_entropy,
+    softmax_cross_entropy_gradient,
+)
+
+__all__ += [
+    "fit_softmax_regression",
+    "log_softmax",
+    "one_hot",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_gradient",
+]

@@ -18,3 +18,8 @@ __all__ = [
     "check_predict",
     "numpy_and_torch",
 ]
+
+# Notebook 05: softmax regression
+from .ex05 import check_logistic_from_softmax, check_softmax_cross_entropy, check_softmax_gradients  # noqa: E402
+
+__all__ += ["check_logistic_from_softmax", "check_softmax_cross_entropy", "check_softmax_gradients"]
