@@ -212,8 +212,9 @@ class SoftmaxRegression:
     b : (K,) biases, same kind
     history : dict of (epochs,) NumPy arrays
         ``"loss"``: the objective J (mean cross-entropy + l2/2 ||W||^2) at the weights each epoch's
-        gradient was taken at; ``"train_acc"``: training accuracy at those weights; ``"val_acc"``
-        (when a validation set was given): validation accuracy after each epoch.
+        gradient was taken at; ``"train_acc"``: training accuracy at those weights (with minibatches:
+        both averaged over the epoch's batches, while the weights change); ``"val_acc"`` (when a
+        validation set was given): validation accuracy after each epoch.
     lr : float, the learning rate used;  l2 : float, the L2 penalty
     """
 
@@ -276,8 +277,8 @@ def curvature_bound(X, l2=0.0):
     diag(y) - y y^T, has eigenvalues at most 1/2. So J, written in centered
     coordinates (z = W (x - mu) + c, as `fit_softmax_regression` does), has
     a gradient that changes at most L times as fast as the weights: gradient
-    descent with a step of 1/L never increases J, and diverges beyond 2/L
-    along the stiffest direction. lambda_max is found by power iteration.
+    descent with a step of 1/L never increases J, and steps beyond 2/L can
+    make it diverge. lambda_max is found by block power iteration.
 
     Parameters
     ----------
@@ -290,6 +291,8 @@ def curvature_bound(X, l2=0.0):
     """
     X = as_array(X, "X", 2)
     l2 = float(as_scalar(l2, "l2"))
+    if l2 < 0:
+        raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
     Xt = _to(X, X.device if is_torch_array(X) else "cpu")
     return _curvature_bound(Xt - Xt.mean(0), l2)
 
@@ -307,9 +310,10 @@ def _curvature_bound(Xc, l2, iterations=30, block=8):
     gen = torch.Generator().manual_seed(0)
     V = torch.randn(D, min(block, D), generator=gen, dtype=Xc.dtype).to(Xc.device)
     for _ in range(iterations):
-        V, _ = torch.linalg.qr(Xc.T @ (Xc @ V))
+        A = Xc.T @ (Xc @ V)
+        V = torch.linalg.qr(A)[0] if A.device.type != "mps" else torch.linalg.qr(A.cpu())[0].to(A.device)
     H = Xc @ V
-    lam = float(torch.linalg.eigvalsh(H.T @ H / N)[-1])
+    lam = float(torch.linalg.eigvalsh((H.T @ H / N).cpu())[-1])  # a small (block x block) matrix
     return 0.5 * max(lam, 1.0) + l2  # the bias column of ones contributes the eigenvalue 1
 
 
@@ -420,7 +424,9 @@ def fit_softmax_regression(X, labels, num_classes, lr, epochs, batch_size=None, 
     X : (N, D) array or tensor
     labels : (N,) integer labels in 0..num_classes-1
     num_classes : int, K
-    lr : float > 0, or "auto" (1/L, the largest step with guaranteed descent; full batch)
+    lr : float > 0, or "auto"
+        "auto" takes 1/L from `curvature_bound`, the largest step with guaranteed descent on the
+        full batch (small minibatches may need a smaller one).
     epochs : int >= 0, passes over the data
     batch_size : int or None, default None (full batch)
     l2 : float >= 0, default 0
