@@ -31,6 +31,13 @@ from .logistic import (
     logistic_gradients,
     sigmoid,
 )
+from .softmax import (  # the function `softmax` stays in `helpers.softmax`: exporting it would hide the module
+    fit_softmax_regression,
+    log_softmax,
+    one_hot,
+    softmax_cross_entropy,
+    softmax_cross_entropy_gradient,
+)
 from .solvers import solve_direct
 from .timing import Timing, time_it
 
@@ -46,6 +53,8 @@ __all__ = [
     # 04 logistic regression
     "accuracy", "binary_cross_entropy", "binary_cross_entropy_grad", "fit_logistic_regression", "logistic_cost",
     "logistic_gradients", "sigmoid",
+    # 05 softmax regression
+    "fit_softmax_regression", "log_softmax", "one_hot", "softmax_cross_entropy", "softmax_cross_entropy_gradient",
 ]
 
 # Submodules loaded lazily (they import matplotlib / ipywidgets).
