@@ -116,7 +116,151 @@ def blas_interference_figures(quick):
                    alone, "torch matmul alone")], [note]
 
 
-SECTIONS = [solve_direct_figures, gd_step_figures, blas_interference_figures, notebook_figures]
+def _sklearn_peer(fit, repeat):
+    """scikit-learn's fit time, the faster of its default BLAS threads and one thread.
+
+    On small problems OpenBLAS's threads can stall on a busy 2-core machine (a fit
+    taking 100x longer); taking the faster setting never handicaps the peer.
+    """
+    from threadpoolctl import threadpool_limits
+
+    default = measure(fit, repeat=repeat)
+    with threadpool_limits(1):
+        single = measure(fit, repeat=repeat)
+    return (default, "default threads") if float(default) <= float(single) else (single, "1 BLAS thread")
+
+
+def _fewest(run, reached, hi):
+    """The fewest iterations n <= hi for which ``reached(run(n))`` (assumed monotone), by doubling and bisection."""
+    n = 1
+    while n < hi and not reached(run(n)):
+        n *= 2
+    n = min(n, hi)
+    if not reached(run(n)):
+        return None
+    lo = n // 2
+    while lo + 1 < n:
+        mid = (lo + n) // 2
+        if reached(run(mid)):
+            n = mid
+        else:
+            lo = mid
+    return n
+
+
+def logistic_figures(quick):
+    """fit_logistic_regression on breast cancer to scikit-learn's objective + 1e-5, same L2."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression
+
+    from helpers import fit_logistic_regression, logistic_cost
+
+    X, t = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    N, C = len(t), 1.0
+    l2 = 1.0 / (N * C)
+    sk = LogisticRegression(C=C, max_iter=10_000).fit(X, t)
+    J_sk = float(logistic_cost(X, t.astype(float), sk.coef_[0], float(sk.intercept_[0]), l2=l2))
+    peer, how = _sklearn_peer(lambda: LogisticRegression(C=C, max_iter=10_000).fit(X, t), 3 if quick else 7)
+    figures, notes = [], []
+    for label, opts, hi, target in [
+        ("Nesterov + preconditioned", dict(nesterov=True, precondition=True), 2_000, 1.5),
+        ("plain GD (the notebook's default)", {}, 20_000 if not quick else 2_000, None),
+    ]:
+        def run(n, opts=opts):
+            return fit_logistic_regression(X, t, steps=n, l2=l2, record_history=False, **opts)
+
+        def reached(m):
+            return float(logistic_cost(X, t.astype(float), m.w, m.b, l2=l2)) <= J_sk + 1e-5
+
+        steps = _fewest(run, reached, hi)
+        if steps is None:
+            notes.append(f"logistic {label}: did not reach J_sklearn + 1e-5 within {hi:,} steps")
+            continue
+        ours = measure(run, steps, repeat=3 if quick else 7)
+        figures.append(Figure(f"fit_logistic_regression, breast cancer, {label}, {steps:,} steps to J_sk + 1e-5",
+                              ours, peer, f"sklearn LogisticRegression (lbfgs, {how})", target))
+    notes.append(f"Logistic regression: N = {N}, D = 30 standardized, C = 1 (l2 = 1/(N C) = {l2:.3e}); "
+                 f"scikit-learn's objective on our scale J = {J_sk:.8f}.")
+    return figures, notes
+
+
+def softmax_figures(quick):
+    """fit_softmax_regression on the digits: to scikit-learn's test accuracy, and to its objective + 1e-3."""
+    from sklearn.linear_model import LogisticRegression
+
+    from helpers import softmax_cross_entropy
+    from helpers.data import load_digits
+
+    (X, y), (X_test, y_test) = load_digits(seed=0)
+    X, X_test = X.astype(np.float64), X_test.astype(np.float64)
+    N, K = X.shape[0], 10
+    l2 = 1.0 / N  # scikit-learn's default C = 1
+    sk = LogisticRegression(max_iter=10_000).fit(X, y)
+    acc_sk = float((sk.predict(X_test) == y_test).mean())
+    J_sk = float(softmax_cross_entropy(X @ sk.coef_.T + sk.intercept_, y)) + l2 / 2 * float((sk.coef_ ** 2).sum())
+    peer, how = _sklearn_peer(lambda: LogisticRegression(max_iter=10_000).fit(X, y), 3 if quick else 7)
+    from helpers import fit_softmax_regression
+
+    def run(n):
+        return fit_softmax_regression(X, y, K, lr="auto", epochs=n, l2=l2, progress=False)
+
+    def J(m):
+        return float(softmax_cross_entropy(X @ m.W.T + m.b, y)) + l2 / 2 * float((m.W ** 2).sum())
+
+    figures, notes = [], []
+    for label, reached in [
+        (f"to sklearn's test accuracy {acc_sk:.2%}", lambda m: float((m.predict(X_test) == y_test).mean()) >= acc_sk),
+        ("to J_sk + 1e-3", lambda m: J(m) <= J_sk + 1e-3),
+    ]:
+        epochs = _fewest(run, reached, 2_000)
+        if epochs is None:
+            notes.append(f"softmax {label}: not reached within 2,000 epochs")
+            continue
+        ours = measure(run, epochs, repeat=3 if quick else 7)
+        figures.append(Figure(f"fit_softmax_regression, digits, {label} ({epochs} epochs)", ours, peer,
+                              f"sklearn LogisticRegression (lbfgs, {how})", 1.0))
+    notes.append(f"Softmax regression: digits N = {N} train, l2 = 1/N (scikit-learn's C = 1); scikit-learn's test "
+                 f"accuracy {acc_sk:.2%}, objective on our scale {J_sk:.6f}.")
+    return figures, notes
+
+
+def gpu_figures(quick):
+    """On a CUDA GPU: a GD step at N = 10^6, D = 1,000 float32 as a fraction of the card's bandwidth
+    (measured in the same run by a device-to-device copy), against the same code on the CPU."""
+    if not torch.cuda.is_available():
+        return [], ["GPU section not run: no CUDA device on this machine."]
+    N, D = (100_000, 100) if quick else (1_000_000, 1_000)
+    dev = torch.device("cuda")
+    gen = torch.Generator(device=dev).manual_seed(0)
+    X = torch.randn(N, D, device=dev, generator=gen)
+    t = torch.randn(N, device=dev, generator=gen)
+    w, b = torch.zeros(D, device=dev), torch.zeros((), device=dev)
+
+    def step(X, t, w, b):
+        dw, db = gradients(X, t, w, b)
+        return w - 0.1 * dw, b - 0.1 * db
+
+    ours = measure(step, X, t, w, b, repeat=20, warmup=3)
+    src = torch.empty(X.numel(), device=dev)
+    dst = torch.empty_like(src)
+    copy = measure(dst.copy_, src, repeat=20, warmup=3)
+    bandwidth = 2 * src.numel() * 4 / float(copy)  # bytes read + written per second
+    achieved = 2 * X.numel() * 4 / float(ours)  # the step reads X twice
+    Xc, tc, wc = X.cpu(), t.cpu(), w.cpu()
+    cpu = measure(step, Xc, tc, wc, b.cpu(), repeat=3)
+    name = torch.cuda.get_device_name(0)
+    figures = [
+        Figure(f"GD step on {name}, N={N:,} D={D} float32, fraction of copy bandwidth", ours, cpu,
+               "the same step on the CPU", 0.5, "fraction", value=achieved / bandwidth,
+               note=f"achieved {achieved / 1e9:.0f} GB/s of {bandwidth / 1e9:.0f} GB/s"),
+    ]
+    return figures, [f"GPU: {name}; device-to-device copy {bandwidth / 1e9:.0f} GB/s; "
+                     f"GD step reads X twice at {achieved / 1e9:.0f} GB/s."]
+
+
+SECTIONS = [solve_direct_figures, gd_step_figures, logistic_figures, softmax_figures, blas_interference_figures,
+            gpu_figures, notebook_figures]
 
 
 def run(quick=False, sections=None):
