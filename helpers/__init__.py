@@ -36,3 +36,7 @@ def __getattr__(name):
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+
+from .solvers import critical_learning_rate, gradient_descent, solve_direct  # noqa: E402
+
+__all__ += ["critical_learning_rate", "gradient_descent", "solve_direct"]
