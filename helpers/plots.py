@@ -106,20 +106,26 @@ class CostBowl:
         (hww, hwb), (_, hbb) = self.H
         return self.J_star + 0.5 * (hww * dw**2 + 2 * hwb * dw * db + hbb * db**2)
 
-    def box(self, points=(), square=False, margin=1.15, max_zoom_out=3.0):
-        """(w_range, b_range) centered on the optimum, covering the origin and ``points`` (K, 2).
+    def box(self, points=(), far=(), square=False, margin=1.15, max_zoom_out=3.0):
+        """(w_range, b_range) centered on the optimum, covering the origin, ``points`` and ``far``.
 
-        Points far away (a diverging path) widen the box at most ``max_zoom_out`` times.
-        With ``square`` both ranges have the same width (for an equal-aspect plot).
+        ``points`` and ``far`` are (K, 2) arrays of (w, b). Points in ``far`` (the
+        later points of a path, which may diverge) widen the box at most
+        ``max_zoom_out`` times. With ``square`` both ranges have the same width
+        (for an equal-aspect plot).
         """
         center = np.array([self.w_star, self.b_star])
         # at least the half-widths over which J rises by J* (or by the cost of predicting 0, if J* = 0)
         rise = self.J_star if self.J_star > 0 else max(float(self.t @ self.t) / (2 * len(self.t)), 1e-12)
         half = np.maximum(np.abs(center), np.sqrt(2 * rise / np.diag(self.H)))
-        pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-        pts = pts[np.isfinite(pts).all(1)]
-        if len(pts):
-            half = np.minimum(np.maximum(half, np.abs(pts - center).max(0)), max_zoom_out * half)
+
+        def reach(pts):
+            pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
+            pts = pts[np.isfinite(pts).all(1)]
+            return np.abs(pts - center).max(0) if len(pts) else np.zeros(2)
+
+        half = np.maximum(half, reach(points))
+        half = np.maximum(half, np.minimum(reach(far), max_zoom_out * half))
         if square:
             half = np.full(2, half.max())
         half = margin * half
@@ -174,8 +180,8 @@ def plot_cost_contours(X, t, ax=None, path=None, point=None, w_range=None, b_ran
     fig, ax = _axes(ax, figsize=(5.5, 4.5))
     bowl = CostBowl(X, t)
     P = _path_array(path)
-    extra = ([] if P is None else [P]) + ([] if point is None else [np.reshape(point, (1, 2))])
-    box = bowl.box(np.concatenate(extra) if extra else (), square=equal_aspect)
+    near = ([] if P is None else [P[:1]]) + ([] if point is None else [np.reshape(point, (1, 2))])
+    box = bowl.box(np.concatenate(near) if near else (), far=() if P is None else P, square=equal_aspect)
     w_range, b_range = w_range or box[0], b_range or box[1]
     W, B, J = bowl.grid(w_range, b_range, resolution)
     if np.isscalar(levels):
@@ -217,7 +223,7 @@ def plot_cost_surface(X, t, ax=None, path=None, w_range=None, b_range=None, reso
         raise ValueError("ax must be a 3-D Axes: create it with fig.add_subplot(projection='3d')")
     bowl = CostBowl(X, t)
     P = _path_array(path)
-    box = bowl.box(() if P is None else P)
+    box = bowl.box(() if P is None else P[:1], far=() if P is None else P)
     w_range, b_range = w_range or box[0], b_range or box[1]
     W, B, J = bowl.grid(w_range, b_range, resolution)
     ax.plot_surface(W, B, J, cmap="viridis", alpha=0.8, linewidth=0, antialiased=False)
@@ -249,7 +255,7 @@ def plot_fit(X, t, w, b, ax=None, residuals=True, xlabel="x", ylabel="t", title=
         ax.vlines(x, t, y, color="tab:red", lw=0.8, alpha=0.6, label="residuals y - t")
     ax.scatter(x, t, s=12, alpha=0.7, label="data")
     xs = np.array([x.min(), x.max()])
-    ax.plot(xs, w * xs + b, color="k", lw=2, label=f"y = {w:.3g} x + {b:.3g}")
+    ax.plot(xs, w * xs + b, color="k", lw=2, label=f"y = {w:.3g} x {'-' if b < 0 else '+'} {abs(b):.3g}")
     J = float((y - t) @ (y - t)) / (2 * len(t))
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title or f"J = {J:.4g}")
     ax.legend(loc="upper left", fontsize=8)

@@ -137,10 +137,10 @@ def solve_direct(X, t, l2=0.0):
 # Gradient descent
 # ---------------------------------------------------------------------------
 
-#: Descent counts as diverged when the cost exceeds this many times the larger
-#: of the starting cost and the cost of predicting 0 (||t||^2 / 2N), or, for
-#: full-batch descent, as soon as the cost rises above its starting value: with
-#: lr <= the critical rate the cost of full-batch descent never rises at all.
+#: Descent stops as diverged when the cost exceeds this many times the larger
+#: of the starting cost and the cost of predicting 0 (||t||^2 / 2N). Full-batch
+#: descent also counts as diverged when it ends with a cost above its starting
+#: one: with lr <= the critical rate the cost of full-batch descent never rises.
 EXPLODE = 1e4
 
 
@@ -162,7 +162,8 @@ class GDResult:
         True when it stopped because ||grad J|| <= tol * ||grad J at the start||
         (always False when ``tol`` is None).
     diverged : bool
-        True when it stopped because the cost became non-finite or exploded.
+        True when it stopped because the cost became non-finite or exploded, or
+        (full batch) when it ended with a higher cost than it started with.
     lr : float
     steps : int
         K, the number of steps taken (fewer than asked when it stopped early).
@@ -273,10 +274,11 @@ def gradient_descent(X, t, lr, steps, w0=None, b0=0.0, batch_size=None, seed=0, 
 
     on all N examples (full batch) or, with ``batch_size``, on a minibatch of
     the examples (stochastic gradient descent; the examples are shuffled
-    every epoch). When the cost becomes non-finite or explodes (for full-batch
-    descent: as soon as it rises above its starting value, which only happens
-    when lr is above the critical rate), it stops and warns with a
-    `DivergenceWarning` naming ``lr`` and the critical rate.
+    every epoch). When the cost becomes non-finite or explodes (10^4 times the
+    larger of the starting cost and ||t||^2 / 2N), it stops and warns with a
+    `DivergenceWarning` naming ``lr`` and the critical rate. Full-batch descent
+    that ends with a higher cost than it started with (which happens only
+    above the critical rate) warns too.
 
     Parameters
     ----------
@@ -286,8 +288,8 @@ def gradient_descent(X, t, lr, steps, w0=None, b0=0.0, batch_size=None, seed=0, 
         The learning rate alpha.
     steps : int >= 0
         The most steps to take.
-    w0 : (D,) array or tensor, optional
-        Starting weights (default: zeros).
+    w0 : (D,) array, tensor or list, optional
+        Starting weights (default: zeros); a list becomes an array of X's kind.
     b0 : float, default 0
         Starting bias.
     batch_size : int, optional
@@ -321,6 +323,8 @@ def gradient_descent(X, t, lr, steps, w0=None, b0=0.0, batch_size=None, seed=0, 
         w = as_array(w0, "w0", 1)
         if w.shape[0] != D:
             raise ValueError(f"X has {D} columns (features) but w0 has {w.shape[0]} entries; w0 needs shape (D,)")
+        if not (is_torch_array(w0) or isinstance(w0, np.ndarray)):  # a list: becomes X's kind
+            w = xp.asarray(w, dtype=X.dtype, device=dev)
         _, (X, w) = same_kind(X=X, w0=w)
         w = xp.asarray(w, dtype=X.dtype, device=dev, copy=True)
     b = as_scalar(b0, "b0")
@@ -370,8 +374,8 @@ def gradient_descent(X, t, lr, steps, w0=None, b0=0.0, batch_size=None, seed=0, 
             if k == 0:
                 J0, scale = J_float, max(scale, J_float)
                 rise = 1e-6 * J0 + 1e3 * float(xp.finfo(X.dtype).eps) * scale  # more than rounding
-            elif J_float > EXPLODE * scale or (batches is None and J_float > J0 + rise):
-                diverged = True  # full batch: the cost never rises when lr < critical
+            elif J_float > EXPLODE * scale:
+                diverged = True
                 break
             if tol is not None:
                 g_norm = float(xp.sqrt(grad[0] @ grad[0] + grad[1] * grad[1]))
@@ -389,6 +393,8 @@ def gradient_descent(X, t, lr, steps, w0=None, b0=0.0, batch_size=None, seed=0, 
             w = w - lr * grad[0]
             b = b - lr * grad[1]
             path.append(xp.concat([w, b[None]]))
+    if batches is None and not diverged and float(costs[-1]) > J0 + rise:
+        diverged = True  # full batch: with lr <= critical the cost never rises, so it is diverging
     if diverged:
         _warn_divergence(X, lr, batch_size, float(costs[0]), J_float, len(path) - 1 if math.isfinite(J_float)
                          else len(path))
