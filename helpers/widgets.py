@@ -210,6 +210,7 @@ def descent_explorer(X, t, max_steps=200, w_range=None, b_range=None):
     import math
     import warnings
 
+    import numpy as np
     from matplotlib.figure import Figure
 
     from .plots import REGIME_COLORS, CostBowl, plot_cost_contours, plot_costs, plot_lr_scale
@@ -234,6 +235,8 @@ def descent_explorer(X, t, max_steps=200, w_range=None, b_range=None):
     plot_lr_scale(critical, critical, ax=ax_lr, lo=lo, hi=hi)
     ax_lr.lines[-1].remove()  # the strip's own marker; ours moves
     lr_mark = ax_lr.axvline(critical, lw=4)
+    plot_costs(np.array([1.0, 1.0]), ax=ax_cost, J_star=0.0, title="Cost per step: the gap J - J* (log scale)")
+    (cost_line,) = ax_cost.lines  # updated in place; the axes (ticks change) is redrawn at every event
     title = fig.suptitle("")
     view = _BlitFigure(fig, [path_line, start, ax_cost, lr_mark, title])
 
@@ -249,8 +252,12 @@ def descent_explorer(X, t, max_steps=200, w_range=None, b_range=None):
         path_line.set_color(color)
         start.set_data([w0], [b0])
         start.set_markeredgecolor(color)
-        ax_cost.clear()
-        plot_costs(result, ax=ax_cost, J_star=bowl.J_star, title="Cost per step: the gap J - J* (log scale)")
+        gap = result.costs - bowl.J_star
+        gap = np.where(gap > 0, gap, np.nan)
+        cost_line.set_data(np.arange(len(gap)), gap)
+        shown = gap[np.isfinite(gap)]
+        if len(shown):
+            ax_cost.set_ylim(shown.min() / 2, shown.max() * 2)
         ax_cost.set_xlim(0, max(steps, 1))
         lr_mark.set_xdata([min(max(lr, lo * critical), hi * critical)] * 2)
         lr_mark.set_color(color)
