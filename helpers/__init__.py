@@ -38,7 +38,7 @@ from .softmax import (  # the function `softmax` stays in `helpers.softmax`: exp
     softmax_cross_entropy,
     softmax_cross_entropy_gradient,
 )
-from .solvers import solve_direct
+from .solvers import critical_learning_rate, gradient_descent, solve_direct
 from .timing import Timing, time_it
 
 __all__ = [
@@ -46,7 +46,7 @@ __all__ = [
     "REPO_URL", "Timing", "cost", "default_device", "gradients", "predict", "print_setup", "seed_everything",
     "time_it", "to_device",
     # 02 direct solution and gradient descent
-    "solve_direct",
+    "critical_learning_rate", "gradient_descent", "solve_direct",
     # 03 feature maps
     "Standardizer", "fit_polynomial", "gaussian_features", "make_curve_data", "polynomial_features", "rmse",
     "train_val_test_split",

@@ -11,14 +11,23 @@ Xc = X - mean(X), tc = t - mean(t) that gives the normal equations
 
 This equals scikit-learn's ``Ridge(alpha=N * lambda)`` (which minimizes
 ||Xw + b - t||^2 + alpha ||w||^2) and ``LinearRegression`` for lambda = 0.
+
+Gradient descent (`gradient_descent`) reaches the same minimum by repeating
+
+    w <- w - lr * X^T (y - t) / N,      b <- b - lr * mean(y - t),
+
+which converges for every start when lr < 2 / lambda_max, with lambda_max
+the largest eigenvalue of the Hessian of J in (w, b) (`critical_learning_rate`).
 """
 
 import math
 import warnings
+from dataclasses import dataclass
 
+import numpy as np
 from array_api_compat import is_torch_array
 
-from ._checks import as_array, check_rows, same_kind
+from ._checks import as_array, as_scalar, check_nonneg_int, check_positive, check_rows, same_kind
 
 #: Above this condition number of Xc^T Xc (squared that of Xc) the normal
 #: equations lose too many digits, and the SVD least-squares solve is used.
@@ -46,6 +55,23 @@ def _cholesky_solve(xp, A, r):
     d = xp.abs(xp.linalg.diagonal(L)) if hasattr(xp.linalg, "diagonal") else xp.abs(xp.diagonal(L))
     cond = float(xp.max(d) / xp.min(d)) ** 2 if float(xp.min(d)) > 0 else math.inf
     return w, cond
+
+
+def _centered_gram(xp, X, x_mean, tc):
+    """Xc^T Xc and Xc^T tc with Xc = X - x_mean, centering a block of rows at a time.
+
+    Same numbers as centering all of X first, without writing an (N, D) copy:
+    each block stays in the CPU's cache between centering and multiplying.
+    """
+    N, D = X.shape
+    rows = max(2048, 2**17 // D)  # about 1 MiB of float64 per block
+    A = xp.zeros((D, D), dtype=X.dtype, device=getattr(X, "device", None))
+    r = xp.zeros((D,), dtype=X.dtype, device=getattr(X, "device", None))
+    for i in range(0, N, rows):  # a loop over blocks of rows, not over examples
+        Xc = X[i:i + rows] - x_mean
+        A = A + Xc.T @ Xc
+        r = r + Xc.T @ tc[i:i + rows]
+    return A, r
 
 
 def _lstsq_min_norm(xp, Xc, tc, l2_total):
@@ -88,11 +114,11 @@ def solve_direct(X, t, l2=0.0):
         raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
     N = X.shape[0]
     x_mean, t_mean = xp.mean(X, axis=0), xp.mean(t)
-    Xc, tc = X - x_mean, t - t_mean
-    A = Xc.T @ Xc
+    tc = t - t_mean
+    A, r = _centered_gram(xp, X, x_mean, tc)
     if l2 > 0:
         A = A + (N * l2) * xp.eye(A.shape[0], dtype=A.dtype, device=getattr(A, "device", None))
-    w, cond = _cholesky_solve(xp, A, Xc.T @ tc)
+    w, cond = _cholesky_solve(xp, A, r)
     if w is None or cond > MAX_CONDITION:
         why = "singular (a feature is constant or a combination of others)" if w is None or math.isinf(cond) \
             else f"ill-conditioned (condition number about {cond:.1e} > {MAX_CONDITION:.0e})"
@@ -102,6 +128,322 @@ def solve_direct(X, t, l2=0.0):
             RuntimeWarning,
             stacklevel=2,
         )
-        w = _lstsq_min_norm(xp, Xc, tc, N * l2)
+        w = _lstsq_min_norm(xp, X - x_mean, tc, N * l2)
     b = t_mean - x_mean @ w
     return w, (float(b) if not is_torch_array(b) else b)
+
+
+# ---------------------------------------------------------------------------
+# Gradient descent
+# ---------------------------------------------------------------------------
+
+#: Descent stops as diverged when the cost exceeds this many times the larger
+#: of the starting cost and the cost of predicting 0 (||t||^2 / 2N). Full-batch
+#: descent also counts as diverged when it ends with a cost above its starting
+#: one: with lr <= the critical rate the cost of full-batch descent never rises.
+EXPLODE = 1e4
+
+
+class DivergenceWarning(RuntimeWarning):
+    """Gradient descent stopped because the cost became non-finite or exploded."""
+
+
+@dataclass
+class GDResult:
+    """What `gradient_descent` did.
+
+    Attributes
+    ----------
+    w : (D,) final weights, same kind as X
+    b : float (NumPy input) or 0-d tensor, final bias
+    costs : (K+1,) the cost J at the start and after each of the K steps taken
+    path : (K+1, D+1) the (w, b) visited, one row per point, b in the last column
+    converged : bool
+        True when it stopped because ||grad J|| <= tol * ||grad J at the start||
+        (always False when ``tol`` is None).
+    diverged : bool
+        True when it stopped because the cost became non-finite or exploded, or
+        (full batch) when it ended with a higher cost than it started with.
+    lr : float
+    steps : int
+        K, the number of steps taken (fewer than asked when it stopped early).
+    """
+
+    w: object
+    b: object
+    costs: object
+    path: object
+    converged: bool
+    diverged: bool
+    lr: float
+    steps: int
+
+    def __repr__(self):
+        how = "converged" if self.converged else "diverged" if self.diverged else "ran all steps"
+        return (f"GDResult({how}: {self.steps} steps of lr = {self.lr:.3g}, "
+                f"J = {float(self.costs[0]):.6g} -> {float(self.costs[-1]):.6g})")
+
+
+def _check_Xt(X, t):
+    X = as_array(X, "X", 2)
+    t = as_array(t, "t", 1)
+    check_rows("X", X, "t", t)
+    return same_kind(X=X, t=t)
+
+
+def critical_learning_rate(X, iters=None):
+    """The critical learning rate 2 / lambda_max of gradient descent on J(w, b).
+
+    J is quadratic in theta = (w, b); its Hessian is the (D+1, D+1) matrix
+
+        H = [X 1]^T [X 1] / N = [[X^T X, X^T 1], [1^T X, N]] / N,
+
+    the same for every t, w and b. Along the eigenvector of H with eigenvalue
+    lambda, one step of full-batch gradient descent multiplies the error by
+    (1 - lr * lambda): it shrinks for every eigenvector exactly when
+    lr < 2 / lambda_max.
+
+    Parameters
+    ----------
+    X : (N, D) array or tensor
+    iters : int, optional
+        Estimate lambda_max with this many steps of the power method instead
+        of an eigendecomposition: O(N D) each, without forming X^T X (for
+        large D). The power method approaches lambda_max from below, so the
+        estimate of the critical rate is slightly too large: use a fraction
+        of it (half is safe).
+
+    Returns
+    -------
+    float
+    """
+    X = as_array(X, "X", 2)
+    xp, (X,) = same_kind(X=X)
+    N, D = X.shape
+    if iters is None:
+        s = xp.sum(X, axis=0)
+        top = xp.concat([X.T @ X, s[:, None]], axis=1)
+        bottom = xp.concat([s, xp.asarray([N], dtype=X.dtype, device=_device(X))])[None, :]
+        H = xp.concat([top, bottom], axis=0) / N
+        lam = float(xp.linalg.eigvalsh(H)[-1])
+    else:
+        iters = check_nonneg_int(iters, "iters")
+        if iters < 1:
+            raise ValueError(f"iters must be >= 1, got {iters}")
+        v = xp.asarray(np.random.default_rng(0).normal(size=D + 1), dtype=X.dtype, device=_device(X))
+        v = v / xp.linalg.vector_norm(v)
+        for _ in range(iters):
+            u = X @ v[:D] + v[D]  # [X 1] v
+            Hv = xp.concat([u @ X, xp.sum(u)[None]]) / N  # [X 1]^T u / N
+            lam = float(xp.linalg.vector_norm(Hv))
+            v = Hv / lam
+    return 2.0 / lam
+
+
+def lr_regime(lr, critical):
+    """Where a learning rate sits relative to the critical one, in words.
+
+    ``"diverge"`` above ``critical`` (the error along the steepest direction grows
+    every step); ``"oscillate"`` above ``critical / 2`` (it flips sign every step
+    while it shrinks: a zig-zag across the valley); ``"good"`` down to
+    ``critical / 20``; ``"crawl"`` below that (every direction shrinks by less
+    than 10 % of its steepest possible rate per step).
+    """
+    lr, critical = check_positive(lr, "lr"), check_positive(critical, "critical")
+    ratio = lr / critical
+    if ratio > 1:
+        return "diverge"
+    if ratio > 0.5:
+        return "oscillate"
+    if ratio >= 0.05:
+        return "good"
+    return "crawl"
+
+
+def _device(a):
+    return getattr(a, "device", None)
+
+
+def gradient_descent(X, t, lr, steps, w0=None, b0=0.0, batch_size=None, seed=0, tol=None, precompute=False):
+    """Minimize J(w, b) = ||X w + b - t||^2 / (2N) by gradient descent.
+
+    Each step moves (w, b) against the gradient of the cost,
+
+        w <- w - lr * dJ/dw = w - lr * X^T (y - t) / N,
+        b <- b - lr * dJ/db = b - lr * mean(y - t),
+
+    on all N examples (full batch) or, with ``batch_size``, on a minibatch of
+    the examples (stochastic gradient descent; the examples are shuffled
+    every epoch). When the cost becomes non-finite or explodes (10^4 times the
+    larger of the starting cost and ||t||^2 / 2N), it stops and warns with a
+    `DivergenceWarning` naming ``lr`` and the critical rate. Full-batch descent
+    that ends with a higher cost than it started with (which happens only
+    above the critical rate) warns too.
+
+    Parameters
+    ----------
+    X : (N, D) array or tensor
+    t : (N,) array or tensor
+    lr : float > 0
+        The learning rate alpha.
+    steps : int >= 0
+        The most steps to take.
+    w0 : (D,) array, tensor or list, optional
+        Starting weights (default: zeros); a list becomes an array of X's kind.
+    b0 : float, default 0
+        Starting bias.
+    batch_size : int, optional
+        Examples per step for minibatch SGD (1 <= batch_size <= N). The costs
+        recorded (and the ``tol`` test) still use all N examples.
+    seed : int, default 0
+        Seeds the shuffling of minibatches (the same for NumPy and torch).
+    tol : float >= 0, optional
+        Stop once ||grad J|| <= tol * ||grad J at the start|| (the full gradient).
+    precompute : bool, default False
+        Full batch only: compute X^T X, X^T 1, X^T t once (O(N D^2)), after which each
+        step costs O(D^2) instead of O(N D). The iterates are the same (up to
+        rounding, about 1e-13 relative); the costs are computed from the
+        expanded square, so they lose absolute accuracy of about
+        1e-16 * ||t||^2 / (2N). Worth it when D << N and steps > D.
+
+    Returns
+    -------
+    GDResult
+        ``.w``, ``.b``, ``.costs``, ``.path``, ``.converged``, ``.diverged``,
+        ``.lr``, ``.steps``; arrays of the same kind as X.
+    """
+    xp, (X, t) = _check_Xt(X, t)
+    lr = check_positive(lr, "lr")
+    steps = check_nonneg_int(steps, "steps")
+    N, D = X.shape
+    dev = _device(X)
+    if w0 is None:
+        w = xp.zeros((D,), dtype=X.dtype, device=dev)
+    else:
+        w = as_array(w0, "w0", 1)
+        if w.shape[0] != D:
+            raise ValueError(f"X has {D} columns (features) but w0 has {w.shape[0]} entries; w0 needs shape (D,)")
+        if not (is_torch_array(w0) or isinstance(w0, np.ndarray)):  # a list: becomes X's kind
+            w = xp.asarray(w, dtype=X.dtype, device=dev)
+        _, (X, w) = same_kind(X=X, w0=w)
+        w = xp.asarray(w, dtype=X.dtype, device=dev, copy=True)
+    b = as_scalar(b0, "b0")
+    b = xp.asarray(float(b) if not is_torch_array(b) else b.item(), dtype=X.dtype, device=dev)
+    if batch_size is not None:
+        batch_size = check_nonneg_int(batch_size, "batch_size")
+        if not 1 <= batch_size <= N:
+            raise ValueError(f"batch_size must be between 1 and N = {N}, got {batch_size}")
+        if precompute:
+            raise ValueError("precompute=True needs full-batch descent (batch_size=None)")
+    seed = check_nonneg_int(seed, "seed")
+    if tol is not None:
+        tol = as_scalar(tol, "tol")
+        if tol < 0:
+            raise ValueError(f"tol must be >= 0, got {tol}")
+    if precompute not in (True, False):
+        raise TypeError(f"precompute must be True or False, got {precompute!r}")
+
+    if precompute:
+        stats = _GramStats(xp, X, t)
+        evaluate = stats.cost_and_gradient
+    else:
+        def evaluate(w, b, need_grad):
+            r = X @ w + b - t  # residuals y - t
+            J = (r @ r) / (2 * N)
+            return J, ((r @ X) / N, xp.sum(r) / N) if need_grad else None
+
+    order = np.random.default_rng(seed)
+    batches = _minibatches(xp, order, N, batch_size, dev) if batch_size is not None else None
+    scale = max(float(t @ t) / (2 * N), 0.0)
+    path = [xp.concat([w, b[None]])]
+    costs = []
+    g0 = None
+    converged = diverged = False
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps + 1):
+            need_full_grad = batches is None and k < steps or tol is not None
+            J, grad = evaluate(w, b, need_full_grad)
+            J_float = float(J)
+            if not math.isfinite(J_float):
+                if k == 0:
+                    raise ValueError(f"the cost at the start is {J_float} (overflow in {X.dtype}); rescale X and t")
+                diverged = True
+                path.pop()  # keep only points with a finite cost
+                break
+            costs.append(J)
+            if k == 0:
+                J0, scale = J_float, max(scale, J_float)
+                rise = 1e-6 * J0 + 1e3 * float(xp.finfo(X.dtype).eps) * scale  # more than rounding
+            elif J_float > EXPLODE * scale:
+                diverged = True
+                break
+            if tol is not None:
+                g_norm = float(xp.sqrt(grad[0] @ grad[0] + grad[1] * grad[1]))
+                g0 = g_norm if g0 is None else g0
+                if g_norm <= tol * g0:
+                    converged = True
+                    break
+            if k == steps:
+                break
+            if batches is not None:
+                idx = next(batches)
+                Xb, tb = xp.take(X, idx, axis=0), xp.take(t, idx, axis=0)
+                rb = Xb @ w + b - tb
+                grad = ((rb @ Xb) / idx.shape[0], xp.sum(rb) / idx.shape[0])
+            w = w - lr * grad[0]
+            b = b - lr * grad[1]
+            path.append(xp.concat([w, b[None]]))
+    if batches is None and not diverged and float(costs[-1]) > J0 + rise:
+        diverged = True  # full batch: with lr <= critical the cost never rises, so it is diverging
+    if diverged:
+        _warn_divergence(X, lr, batch_size, float(costs[0]), J_float, len(path) - 1 if math.isfinite(J_float)
+                         else len(path))
+    path = xp.stack(path)
+    costs = xp.stack([xp.asarray(c, dtype=X.dtype, device=dev) for c in costs])
+    w, b = path[-1, :D], path[-1, D]
+    return GDResult(
+        w=xp.asarray(w, copy=True), b=xp.asarray(b, copy=True) if is_torch_array(b) else float(b),
+        costs=costs, path=path,
+        converged=converged, diverged=diverged, lr=lr, steps=path.shape[0] - 1,
+    )
+
+
+class _GramStats:
+    """J and its gradient from X^T X, X^T 1, X^T t, 1^T t and t^T t, computed once."""
+
+    def __init__(self, xp, X, t):
+        self.xp, self.N = xp, X.shape[0]
+        self.G, self.s, self.h = X.T @ X, xp.sum(X, axis=0), t @ X
+        self.st, self.tt = xp.sum(t), t @ t
+
+    def cost_and_gradient(self, w, b, need_grad):
+        N = self.N
+        Gw = self.G @ w + self.s * b  # X^T (X w + b)
+        u = self.s @ w + N * b  # 1^T (X w + b)
+        # ||Xw + b - t||^2 = theta^T [X 1]^T [X 1] theta - 2 [X 1]^T t . theta + t^T t, >= 0 (rounding aside)
+        J = self.xp.clip((w @ (Gw - 2 * self.h) + b * (u - 2 * self.st) + self.tt) / (2 * N), min=0)
+        return J, ((Gw - self.h) / N, (u - self.st) / N)
+
+
+def _minibatches(xp, rng, N, batch_size, device):
+    """Index arrays of successive minibatches, reshuffled every epoch (NumPy's generator, so
+    NumPy and torch runs visit the same examples)."""
+    while True:
+        perm = rng.permutation(N)
+        for i in range(0, N, batch_size):
+            yield xp.asarray(perm[i:i + batch_size], device=device)
+
+
+def _warn_divergence(X, lr, batch_size, J0, J_last, step):
+    crit = critical_learning_rate(X)
+    what = f"became {J_last}" if not math.isfinite(J_last) else f"went from {J0:.3g} to {J_last:.3g}"
+    msg = (f"gradient_descent diverged: the cost {what} after {step} steps. "
+           f"The learning rate lr = {lr:.3g} is {lr / crit:.3g} times the critical learning rate "
+           f"2/lambda_max = {crit:.3g}")
+    if lr > crit:
+        msg += "; above it gradient descent diverges. Use a smaller lr (e.g. half the critical one) "
+        msg += "or standardize the inputs."
+    else:
+        msg += (f"; minibatch steps (batch_size = {batch_size}) are noisy and need a learning rate well "
+                "below the critical one." if batch_size else ".")
+    warnings.warn(msg, DivergenceWarning, stacklevel=3)
