@@ -1,6 +1,8 @@
 """The figures of issue #8, each against a peer measured in the same run."""
 
+import contextlib
 import glob
+import io
 import os
 import shutil
 import tempfile
@@ -46,24 +48,78 @@ def solve_direct_figures(quick):
 
 
 def gd_step_figures(quick):
-    """One full-batch GD step (y = Xw + b, gradient, update) vs reading X twice."""
+    """One full-batch GD step inside `gradient_descent` vs reading X twice; and the Gram form vs the plain step."""
     N, D = (20_000, 100) if quick else (1_000_000, 100)
     figures, notes = [], []
     rng = np.random.default_rng(0)
     for dtype in (np.float32, np.float64):
         X = rng.normal(size=(N, D)).astype(dtype)
-        t = rng.normal(size=N).astype(dtype)
-        w, b = np.zeros(D, dtype), dtype(0)
-
-        def step():
-            dw, db = gradients(X, t, w, b)
-            return w - 0.1 * dw, b - 0.1 * db
-
+        t = (X @ rng.normal(size=D).astype(dtype) + dtype(0.1) * rng.normal(size=N).astype(dtype)).astype(dtype)
+        lr = 0.5 * solvers.critical_learning_rate(X)
+        # gradient_descent's loop does one evaluation per step: r = X w + b - t and r^T X (X read twice).
+        # Its fixed cost (input checks, the first evaluation, the result) cancels in the difference.
+        S = 20
+        one = measure(solvers.gradient_descent, X, t, lr, 1, repeat=5)
+        many = measure(solvers.gradient_descent, X, t, lr, 1 + S, repeat=5)
+        per_step = Timing(sorted(max((m - o) / S, 0.0) for m, o in zip(sorted(many.runs), sorted(one.runs))))
         floor = measure(lambda: (np.add.reduce(X, axis=None), np.add.reduce(X, axis=None)), repeat=7)
-        ours = measure(step, repeat=7)
-        figures.append(Figure(f"GD step (helpers.gradients) N={N:,} D={D} {np.dtype(dtype).name}", ours, floor,
-                              "reading X twice (np.add.reduce)", 1.3))
+        figures.append(Figure(f"GD step (gradient_descent) N={N:,} D={D} {np.dtype(dtype).name}", per_step, floor,
+                              "reading X twice (2 x np.add.reduce)", 1.3,
+                              note=f"per step = (time of {1 + S} steps - time of 1 step) / {S}"))
+    # The Gram form: 1,000 full-batch steps, O(D^2) each after an O(N D^2) start, vs the plain O(N D) step.
+    N, D, steps = (20_000, 100, 100) if quick else (100_000, 100, 1_000)
+    X = rng.normal(size=(N, D))
+    t = X @ rng.normal(size=D) + 0.1 * rng.normal(size=N)
+    lr = 0.5 * solvers.critical_learning_rate(X)
+    plain = solvers.gradient_descent(X, t, lr, steps)
+    gram = solvers.gradient_descent(X, t, lr, steps, precompute=True)
+    diff = float(np.max(np.abs(plain.path - gram.path)) / np.max(np.abs(plain.path)))
+    ours = measure(solvers.gradient_descent, X, t, lr, steps, precompute=True, repeat=3)
+    peer = measure(solvers.gradient_descent, X, t, lr, steps, repeat=1 if not quick else 2, warmup=0)
+    figures.append(Figure(f"{steps:,} GD steps, Gram form (precompute=True), N={N:,} D={D}", ours, peer,
+                          f"{steps:,} plain steps", note=f"iterates agree to {diff:.1e} (relative)"))
+    notes.append(f"Gram form: the {steps:,} iterates agree with the plain steps' to {diff:.1e} (target 1e-10)"
+                 + ("" if diff <= 1e-10 else " -- MISSED"))
     return figures, notes
+
+
+def slider_figures(quick):
+    """One slider event (compute + redraw, headless) of cost_explorer and descent_explorer."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from helpers import widgets
+    from helpers.data import load_penguins
+
+    # The data notebook 02 gives them: standardized flipper length -> body mass (kg); synthetic data.
+    P, _ = load_penguins(columns=["flipper_length_mm", "body_mass_g"])
+    x_std = (P[:, 0] - P[:, 0].mean()) / P[:, 0].std()
+    cost = widgets.cost_explorer(x_std[:, None], P[:, 1] / 1000)
+    rng = np.random.default_rng(0)
+    x_syn = rng.uniform(0, 3, size=100)
+    descent = widgets.descent_explorer(x_syn[:, None], 2.0 * x_syn + 1.0 + 0.3 * rng.normal(size=100))
+    values = iter(np.linspace(-1, 1, 10_000))
+
+    def cost_event():
+        return cost.update(w=float(cost.controls["w"].min + (next(values) + 1) / 2 * (cost.controls["w"].max
+                                                                                          - cost.controls["w"].min)))
+
+    def descent_event():
+        c = descent.controls["steps"]
+        return descent.update(steps=int(c.min + (c.max - c.min) * (next(values) + 1) / 2))
+
+    r = 5 if quick else 21
+    with contextlib.redirect_stdout(io.StringIO()):  # outside a notebook, display() prints reprs
+        figures = [
+            Figure("cost_explorer: one slider event", measure(cost_event, repeat=r, min_time=0), target=0.1,
+                   target_kind="seconds"),
+            Figure("descent_explorer: one slider event", measure(descent_event, repeat=r, min_time=0), target=0.1,
+                   target_kind="seconds"),
+        ]
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    return figures, []
 
 
 def notebook_figures(quick):
@@ -259,8 +315,8 @@ def gpu_figures(quick):
                      f"GD step reads X twice at {achieved / 1e9:.0f} GB/s."]
 
 
-SECTIONS = [solve_direct_figures, gd_step_figures, logistic_figures, softmax_figures, blas_interference_figures,
-            gpu_figures, notebook_figures]
+SECTIONS = [solve_direct_figures, gd_step_figures, slider_figures, logistic_figures, softmax_figures,
+            blas_interference_figures, gpu_figures, notebook_figures]
 
 
 def run(quick=False, sections=None):
