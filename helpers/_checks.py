@@ -165,6 +165,14 @@ def check_positive(v, name):
     return v
 
 
+def check_nonneg(v, name):
+    """A finite number >= 0 (an L2 penalty, a tolerance, ...)."""
+    v = float(as_scalar(v, name, finite=False))
+    if not math.isfinite(v) or v < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {v}")
+    return v
+
+
 def check_nonneg_int(v, name):
     """An integer >= 0 (steps, epochs, degrees, ...)."""
     if isinstance(v, bool) or not isinstance(v, numbers.Integral):

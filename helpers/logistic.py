@@ -17,26 +17,15 @@ Each function takes NumPy arrays or torch tensors and returns the same kind
 (tensors stay on their device and keep their autograd graph).
 """
 
-import math
 import warnings
 
 import numpy as np
 from array_api_compat import is_torch_array
 
-from ._checks import as_array, check_nonneg_int, check_positive, check_rows, same_kind
+from ._checks import as_array, check_nonneg, check_nonneg_int, check_positive, check_rows, same_kind
 from .linear import _check_Xw
 
 # --------------------------------------------------------------------------- checks
-
-
-def _check_nonneg_float(v, name):
-    """A finite number >= 0 (l2, tol)."""
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
-    v = float(v)
-    if not math.isfinite(v) or v < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {v}")
-    return v
 
 
 def _first_bad(a, bad):
@@ -200,7 +189,7 @@ def logistic_cost(X, t, w, b, l2=0.0):
     J : NumPy float or 0-d tensor
     """
     xp, X, t, w, b = _check_Xtwb(X, t, w, b)
-    return _cost(xp, X, t, w, b, _check_nonneg_float(l2, "l2"))
+    return _cost(xp, X, t, w, b, check_nonneg(l2, "l2"))
 
 
 def logistic_gradients(X, t, w, b, l2=0.0):
@@ -216,7 +205,7 @@ def logistic_gradients(X, t, w, b, l2=0.0):
     db : NumPy float or 0-d tensor
     """
     xp, X, t, w, b = _check_Xtwb(X, t, w, b)
-    l2 = _check_nonneg_float(l2, "l2")
+    l2 = check_nonneg(l2, "l2")
     r = _sigmoid(xp, X @ w + b) - t
     N = X.shape[0]
     return (r @ X) / N + l2 * w, xp.sum(r) / N
@@ -261,7 +250,7 @@ def lipschitz_constant(X, l2=0.0):
     """
     X = as_array(X, "X", 2)
     xp, (X,) = same_kind(X=X)
-    return _lipschitz(xp, _with_ones(xp, X), _check_nonneg_float(l2, "l2"))
+    return _lipschitz(xp, _with_ones(xp, X), check_nonneg(l2, "l2"))
 
 
 def _with_ones(xp, X):
@@ -440,8 +429,8 @@ def fit_logistic_regression(X, t, lr=None, steps=1000, l2=0.0, device=None, prog
     same_kind(X=X, t=t)
     lr = None if lr is None else check_positive(lr, "lr")
     steps = check_nonneg_int(steps, "steps")
-    l2 = _check_nonneg_float(l2, "l2")
-    tol = _check_nonneg_float(tol, "tol")
+    l2 = check_nonneg(l2, "l2")
+    tol = check_nonneg(tol, "tol")
 
     X, t, back = _to_compute_device(X, t, device)
     xp, (X, t) = same_kind(X=X, t=t)

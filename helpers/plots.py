@@ -8,6 +8,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 
+def _numpy(a):
+    """A tensor or array-like as a NumPy array (for plotting)."""
+    if hasattr(a, "detach"):
+        a = a.detach().cpu().numpy()
+    return np.asarray(a, dtype=float)
+
+
 def _axes(ax, **fig_kw):
     if ax is None:
         fig, ax = plt.subplots(**fig_kw)
@@ -47,13 +54,6 @@ def plot_timings(sizes, timings, baseline=None, title="Cost J for N examples"):
 
 
 # --------------------------------------------------------------------------- notebook 04: logistic regression
-
-
-def _numpy(a):
-    """A tensor or array-like as a NumPy array (for plotting)."""
-    if hasattr(a, "detach"):
-        a = a.detach().cpu().numpy()
-    return np.asarray(a, dtype=float)
 
 
 def plot_decision_boundary(model, X, t, ax=None, feature_names=("$x_1$", "$x_2$"), class_names=("t = 0", "t = 1"),
@@ -187,13 +187,6 @@ def plot_logistic_fit(X, t, w, b, feature_names=("$x_1$", "$x_2$"), class_names=
 # --- Notebook 03: feature maps, underfitting and overfitting ---------------------------------------------------
 
 
-def _as_numpy(a):
-    """A NumPy copy of an array or tensor (any device), for plotting."""
-    if hasattr(a, "detach"):
-        return a.detach().cpu().numpy()
-    return np.asarray(a)
-
-
 def true_curve(x):
     """The function behind the curve-fitting data, sin(2 pi x)."""
     return np.sin(2 * np.pi * np.asarray(x))
@@ -213,8 +206,8 @@ def plot_curve_fit(x, t, x_grid=None, y_grid=None, ax=None, title=None, label="f
     grid = np.linspace(0, 1, 400)
     ax.plot(grid, true_curve(grid), color="tab:green", lw=1.5, label=r"truth $\sin(2\pi x)$")
     if y_grid is not None:
-        ax.plot(_as_numpy(x_grid), _as_numpy(y_grid), color="tab:red", lw=2, label=label)
-    ax.plot(_as_numpy(x), _as_numpy(t), "o", mfc="none", mec="tab:blue", mew=1.5, ms=7, label=f"data (N = {len(x)})")
+        ax.plot(_numpy(x_grid), _numpy(y_grid), color="tab:red", lw=2, label=label)
+    ax.plot(_numpy(x), _numpy(t), "o", mfc="none", mec="tab:blue", mew=1.5, ms=7, label=f"data (N = {len(x)})")
     ax.set(xlim=(-0.02, 1.02), ylim=ylim, xlabel="$x$", ylabel="$t$")
     if title:
         ax.set_title(title)
@@ -289,7 +282,7 @@ def plot_condition_numbers(degrees, conds, threshold=None, ax=None):
 def plot_basis_functions(x_grid, Psi, ax=None, title="basis functions"):
     """Each column of ``Psi`` (G, M), evaluated on ``x_grid`` (G,), as a curve."""
     fig, ax = _axes(ax, figsize=(5, 3.4))
-    ax.plot(_as_numpy(x_grid), _as_numpy(Psi), lw=1.5)
+    ax.plot(_numpy(x_grid), _numpy(Psi), lw=1.5)
     ax.set(xlabel="$x$", ylabel=r"$\psi_j(x)$", title=title)
     return fig
 
@@ -389,12 +382,6 @@ def plot_convergence(curves, J_min, ax=None, title="Gradient descent: distance t
 REGIME_COLORS = {"crawl": "tab:blue", "good": "tab:green", "oscillate": "tab:orange", "diverge": "tab:red"}
 
 
-def _to_numpy(a):
-    if hasattr(a, "detach"):  # a torch tensor
-        a = a.detach().cpu().numpy()
-    return np.asarray(a, dtype=np.float64)
-
-
 def _one_feature(X, t):
     """x (N,) and t (N,) as float64 NumPy arrays, for the plots of J(w, b) with one feature."""
     from ._checks import as_array, check_rows
@@ -404,7 +391,7 @@ def _one_feature(X, t):
     check_rows("X", X, "t", t)
     if X.ndim == 2 and X.shape[1] != 1:
         raise ValueError(f"X must have one column (one input feature) to draw J(w, b), got shape {tuple(X.shape)}")
-    return _to_numpy(X).reshape(-1), _to_numpy(t)
+    return _numpy(X).reshape(-1), _numpy(t)
 
 
 class CostBowl:
@@ -478,7 +465,7 @@ def _path_array(path):
         return None
     if hasattr(path, "path"):  # a GDResult
         path = path.path
-    path = _to_numpy(path)
+    path = _numpy(path)
     if path.ndim != 2 or path.shape[1] != 2:
         raise ValueError(f"path must have shape (K, 2): rows (w, b) for one feature, got shape {path.shape}")
     return path
@@ -584,7 +571,7 @@ def plot_fit(X, t, w, b, ax=None, residuals=True, xlabel="x", ylabel="t", title=
     """
     fig, ax = _axes(ax, figsize=(5.5, 4.5))
     x, t = _one_feature(X, t)
-    w, b = float(np.reshape(_to_numpy(w), -1)[0]), float(_to_numpy(b))
+    w, b = float(np.reshape(_numpy(w), -1)[0]), float(_numpy(b))
     y = w * x + b
     if residuals:
         ax.vlines(x, t, y, color="tab:red", lw=0.8, alpha=0.6, label="residuals y - t")
@@ -614,7 +601,7 @@ def plot_costs(costs, ax=None, J_star=None, title=None):
     if not isinstance(costs, dict):
         costs = {None: costs}
     for label, c in costs.items():
-        c = _to_numpy(c.costs if hasattr(c, "costs") else c)
+        c = _numpy(c.costs if hasattr(c, "costs") else c)
         gap = c - J_star if J_star is not None else c
         ax.semilogy(np.arange(len(c)), np.where(gap > 0, gap, np.nan), ".-", ms=3, label=label)
     ax.set(xlabel="step", ylabel="J - J*" if J_star is not None else "J", title=title or "Cost per step")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from array_api_compat import array_namespace, is_torch_array
 
-from ._checks import as_array, as_scalar, check_labels, check_nonneg_int, check_rows, same_kind
+from ._checks import as_array, as_scalar, check_labels, check_nonneg, check_nonneg_int, check_rows, same_kind
 
 __all__ = [
     "SoftmaxRegression",
@@ -290,9 +290,7 @@ def curvature_bound(X, l2=0.0):
     L : float
     """
     X = as_array(X, "X", 2)
-    l2 = float(as_scalar(l2, "l2"))
-    if l2 < 0:
-        raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
+    l2 = check_nonneg(l2, "l2")
     Xt = _to(X, X.device if is_torch_array(X) else "cpu")
     return _curvature_bound(Xt - Xt.mean(0), l2)
 
@@ -334,10 +332,7 @@ def _check_fit_args(X, labels, num_classes, lr, epochs, batch_size, l2, X_val, l
         batch_size = check_nonneg_int(batch_size, "batch_size")
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1 (or None for full batch), got {batch_size}")
-    l2 = as_scalar(l2, "l2", finite=False)
-    l2 = float(l2)
-    if not math.isfinite(l2) or l2 < 0:
-        raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
+    l2 = check_nonneg(l2, "l2")
     if (X_val is None) != (labels_val is None):
         raise ValueError("give both X_val and labels_val, or neither")
     if X_val is not None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from array_api_compat import is_torch_array
 
-from ._checks import as_array, as_scalar, check_nonneg_int, check_positive, check_rows, same_kind
+from ._checks import as_array, as_scalar, check_nonneg, check_nonneg_int, check_positive, check_rows, same_kind
 
 #: Above this condition number of Xc^T Xc (squared that of Xc) the normal
 #: equations lose too many digits, and the SVD least-squares solve is used.
@@ -109,9 +109,7 @@ def solve_direct(X, t, l2=0.0):
     t = as_array(t, "t", 1)
     check_rows("X", X, "t", t)
     xp, (X, t) = same_kind(X=X, t=t)
-    l2 = float(l2)
-    if not math.isfinite(l2) or l2 < 0:
-        raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
+    l2 = check_nonneg(l2, "l2")
     N = X.shape[0]
     x_mean, t_mean = xp.mean(X, axis=0), xp.mean(t)
     tc = t - t_mean

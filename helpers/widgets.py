@@ -148,10 +148,10 @@ def draw_polynomial_fit(degree, N, x_pool, t_pool, x_val, t_val, max_degree=12):
     import numpy as np
 
     from .features import fit_polynomial, polynomial_features, rmse
-    from .plots import _as_numpy, plot_curve_fit, plot_errors_vs_degree
+    from .plots import _numpy, plot_curve_fit, plot_errors_vs_degree
 
-    x, t = _as_numpy(x_pool)[:N], _as_numpy(t_pool)[:N]
-    x_val, t_val = _as_numpy(x_val), _as_numpy(t_val)
+    x, t = _numpy(x_pool)[:N], _numpy(t_pool)[:N]
+    x_val, t_val = _numpy(x_val), _numpy(t_val)
     grid = np.linspace(0, 1, 300)
     degrees = list(range(max_degree + 1))
     train, val, fallback = [], [], []

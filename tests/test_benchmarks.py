@@ -9,7 +9,8 @@ def test_quick_suite_runs_and_reports(tmp_path):
     sections = [s for s in suite.SECTIONS if s is not suite.notebook_figures]  # notebooks run under nbval anyway
     figures, notes = suite.run(quick=True, sections=sections)
     assert figures and all(isinstance(f, Figure) for f in figures)
-    assert all(f.ours is not None and float(f.ours) > 0 for f in figures)
+    # (a per-step time is a difference of two timings: on tiny quick sizes noise can make it 0)
+    assert all(f.ours is not None and float(f.ours) >= 0 for f in figures)
     out = tmp_path / "RESULTS.md"
     write_results(out, figures, notes, quick=True)
     text = out.read_text()
