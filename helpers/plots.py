@@ -498,6 +498,7 @@ def plot_cost_contours(X, t, ax=None, path=None, point=None, w_range=None, b_ran
     Returns
     -------
     matplotlib.figure.Figure
+        Its axes keep the drawn ``ContourSet`` as ``ax.cost_contours``.
     """
     fig, ax = _axes(ax, figsize=(5.5, 4.5))
     bowl = CostBowl(X, t)
@@ -509,7 +510,7 @@ def plot_cost_contours(X, t, ax=None, path=None, point=None, w_range=None, b_ran
     if np.isscalar(levels):
         top = float(J.max() - bowl.J_star)
         levels = bowl.J_star + np.geomspace(top * 1e-4, top, int(levels)) if top > 0 else int(levels)
-    ax.contour(W, B, J, levels=levels, cmap="viridis", linewidths=1)
+    ax.cost_contours = ax.contour(W, B, J, levels=levels, cmap="viridis", linewidths=1)  # kept for tests
     ax.plot(bowl.w_star, bowl.b_star, "*", color="gold", mec="k", ms=14, zorder=5, label="optimum (w*, b*)")
     if P is not None:
         ax.plot(P[:, 0], P[:, 1], ".-", color=color, lw=1.2, ms=5, zorder=4, label=path_label)
