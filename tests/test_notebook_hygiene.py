@@ -80,6 +80,8 @@ def test_readme_table_lists_exactly_the_notebooks():
     assert linked == [rel(p) for p in SOLUTION]
     for row, path in zip(rows, SOLUTION):
         assert colab_url(rel(path)) in row
+        student = f"notebooks/student/{os.path.basename(path)}"
+        assert f"({student})" in row and colab_url(student) in row
 
 
 def test_notebook_links_point_at_existing_notebooks():
