@@ -63,6 +63,10 @@ def gd_step_figures(quick):
         many = measure(solvers.gradient_descent, X, t, lr, 1 + S, repeat=5)
         per_step = Timing(sorted(max((m - o) / S, 0.0) for m, o in zip(sorted(many.runs), sorted(one.runs))))
         floor = measure(lambda: (np.add.reduce(X, axis=None), np.add.reduce(X, axis=None)), repeat=7)
+        if dtype == np.float32:
+            notes.append("GD step: the floor is what issue #8 names, a plain NumPy reduction reading X twice; "
+                         "np.add.reduce runs on one thread, while the step's two BLAS matrix-vector products use both "
+                         "cores, so a ratio below 1 means the step reads X faster than that single-threaded floor.")
         figures.append(Figure(f"GD step (gradient_descent) N={N:,} D={D} {np.dtype(dtype).name}", per_step, floor,
                               "reading X twice (2 x np.add.reduce)", 1.3,
                               note=f"per step = (time of {1 + S} steps - time of 1 step) / {S}"))
@@ -94,10 +98,11 @@ def slider_figures(quick):
     # The data notebook 02 gives them: standardized flipper length -> body mass (kg); synthetic data.
     P, _ = load_penguins(columns=["flipper_length_mm", "body_mass_g"])
     x_std = (P[:, 0] - P[:, 0].mean()) / P[:, 0].std()
-    cost = widgets.cost_explorer(x_std[:, None], P[:, 1] / 1000)
     rng = np.random.default_rng(0)
     x_syn = rng.uniform(0, 3, size=100)
-    descent = widgets.descent_explorer(x_syn[:, None], 2.0 * x_syn + 1.0 + 0.3 * rng.normal(size=100))
+    with contextlib.redirect_stdout(io.StringIO()):  # outside a notebook, display() prints reprs
+        cost = widgets.cost_explorer(x_std[:, None], P[:, 1] / 1000)
+        descent = widgets.descent_explorer(x_syn[:, None], 2.0 * x_syn + 1.0 + 0.3 * rng.normal(size=100))
     values = iter(np.linspace(-1, 1, 10_000))
 
     def cost_event():
@@ -166,8 +171,14 @@ def blas_interference_figures(quick):
     both = measure(torch_after_numpy, repeat=7)
     np_only = measure(numpy_only, repeat=7)
     slowdown = (float(both) - float(np_only)) / float(alone)
-    note = (f"torch {n}x{n} matmul alone {alone * 1e3:.2f} ms; right after a NumPy matmul it costs "
-            f"{(float(both) - float(np_only)) * 1e3:.2f} ms ({slowdown:.2f}x).")
+    note = (f"BLAS interference: a torch {n}x{n} matmul alone takes {alone * 1e3:.2f} ms; right after a NumPy "
+            f"matmul it costs {(float(both) - float(np_only)) * 1e3:.2f} ms ({slowdown:.2f}x): OpenBLAS's threads "
+            "keep spinning after NumPy's call returns and compete with torch's threads for the cores. "
+            "How this suite handles it: every measurement starts with a warm-up call, so threads left "
+            "spinning by the previous figure never land in a timed run; no timed call mixes NumPy BLAS and "
+            "torch; scikit-learn peers are timed with their default threads and with one BLAS thread, and the "
+            "faster is the peer (never a handicap). Notebooks 02 and 05 time their comparisons under "
+            "threadpoolctl's one-thread limit for the same reason.")
     return [Figure(f"torch matmul {n}² right after NumPy's (interference)", Timing([float(both) - float(np_only)]),
                    alone, "torch matmul alone")], [note]
 
