@@ -25,6 +25,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from array_api_compat import device as _device
 from array_api_compat import is_torch_array
 
 from ._checks import as_array, as_scalar, check_nonneg, check_nonneg_int, check_positive, check_rows, same_kind
@@ -256,10 +257,6 @@ def lr_regime(lr, critical):
     if ratio >= 0.05:
         return "good"
     return "crawl"
-
-
-def _device(a):
-    return getattr(a, "device", None)
 
 
 def gradient_descent(X, t, lr, steps, w0=None, b0=0.0, batch_size=None, seed=0, tol=None, precompute=False):
