@@ -125,8 +125,8 @@ def as_scalar(v, name, finite=True):
     if is_tensor(v):
         if v.numel() != 1:
             raise ValueError(f"{name} must be a scalar, got a tensor of shape {tuple(v.shape)}")
-        if finite and not math.isfinite(v.item()):
-            raise ValueError(f"{name} must be finite, got {v.item()}")
+        if finite and not math.isfinite(v.detach().item()):
+            raise ValueError(f"{name} must be finite, got {v.detach().item()}")
         return v.reshape(())
     if isinstance(v, np.ndarray):
         if v.size != 1:

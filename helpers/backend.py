@@ -179,18 +179,19 @@ def compute_on(dev, *arrays):
     return moved, lambda a: a.to(device=home_device, dtype=home_dtype)
 
 
-def devices_of(*objects):
+def devices_of(*objects, depth=2):
     """The devices other than the CPU that the tensors among ``objects`` live on, in order of appearance.
 
-    Looks one level into lists, tuples and dicts (``fn(*[X, t])``, ``fn(data={"X": X})``).
+    Looks ``depth`` levels into lists, tuples and dicts (``fn(*args, **kwargs)``: ``args`` and
+    ``kwargs`` themselves, then containers among them, such as ``fn([X, t])``).
     """
     found = []
     for obj in objects:
-        items = obj.values() if isinstance(obj, dict) else obj if isinstance(obj, (list, tuple)) else [obj]
-        for item in items:
-            if is_tensor(item) and item.device.type != "cpu" and item.device not in found:
-                found.append(item.device)
-    return found
+        if is_tensor(obj):
+            found += [obj.device] if obj.device.type != "cpu" else []
+        elif depth > 0 and isinstance(obj, (list, tuple, dict)):
+            found += devices_of(*(obj.values() if isinstance(obj, dict) else obj), depth=depth - 1)
+    return list(dict.fromkeys(found))  # each once, in order
 
 
 def current_accelerator():

@@ -88,10 +88,13 @@ def descend(evaluate, theta, lr, steps, *, N, validate=None, M=None, preconditio
     """
     xp = backend.namespace(theta)
     history = _History(xp, theta, steps, N, M if validate is not None else None, record)
-    step = _Epoch(xp, evaluate, lr, N, batch_size) if batch_size else _Step(xp, evaluate, lr, precondition, nesterov,
-                                                                          theta)
+    if batch_size:
+        step = _Epoch(xp, evaluate, lr, N, batch_size)
+    else:
+        step = _Step(xp, evaluate, lr, precondition, nesterov, theta)
     k, converged, J0 = 0, False, None
-    with backend.small_problem_threads(theta, N * math.prod(theta.shape)), _Progress(steps, progress, desc, unit) as bar:
+    work = N * math.prod(theta.shape)  # multiply-adds of one product with the data
+    with backend.small_problem_threads(theta, work), _Progress(steps, progress, desc, unit) as bar:
         while k < steps and not converged:
             point, theta, J, correct, g = step(theta, record or k == 0)
             J0 = J if k == 0 else J0

@@ -27,8 +27,7 @@ from .linear import _check_Xw, _top_curvature, _with_ones
 
 
 def _first_bad(a, bad):
-    v = a[bad][0]
-    return float(v)
+    return float(backend.detach(a[bad][0]))
 
 
 def check_binary_labels(t, name="t", hint=""):

@@ -49,7 +49,7 @@ def _cholesky_solve(xp, A, r):
     L = backend.cholesky(A)
     if L is None:
         return None, math.inf
-    d = xp.abs(xp.linalg.diagonal(L))
+    d = backend.detach(xp.abs(xp.linalg.diagonal(L)))  # a number about A, not part of the result's graph
     lo = float(xp.min(d))
     cond = (float(xp.max(d)) / lo) ** 2 if lo > 0 else math.inf
     return backend.cholesky_solve(L, r), cond
@@ -76,7 +76,7 @@ def _lstsq_min_norm(xp, Xc, tc, l2_total):
     """Minimum-norm least squares through the SVD (rank-revealing, no normal equations)."""
     U, s, Vt = xp.linalg.svd(Xc, full_matrices=False)
     eps = float(xp.finfo(Xc.dtype).eps)
-    keep = s > max(Xc.shape) * eps * float(s[0])
+    keep = s > max(Xc.shape) * eps * float(backend.detach(s[0]))
     s_kept = xp.where(keep, s, xp.ones_like(s))  # no 0 / 0 for the singular values dropped
     filt = xp.where(keep, s_kept / (s_kept * s_kept + l2_total), xp.zeros_like(s))
     return Vt.T @ (filt * (U.T @ tc))

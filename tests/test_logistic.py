@@ -489,3 +489,23 @@ def test_logistic_explorer_reports_the_cost_and_accuracy():
     assert state["accuracy"] == pytest.approx(np.mean((z >= 0) == (t == 1)))
     assert set(explorer.controls) == {"w1", "w2", "b"}
     plt.close("all")
+
+
+def test_plot_logistic_fit_reuses_the_figure_it_is_given():
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from helpers.plots import plot_logistic_fit
+
+    X, t = penguins()
+    fig = plt.figure()
+    before = plt.get_fignums()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "More than 20 figures" when they pile up
+        for k in range(25):  # what an explorer's slider events do
+            out = plot_logistic_fit(X, t, (0.2 * k, -1.0), 0.5, fig=fig)
+    assert out is fig and plt.get_fignums() == before and len(fig.axes) == 2
+    z = X @ np.array([0.2 * 24, -1.0]) + 0.5
+    assert fig.logistic_loss == pytest.approx(float(binary_cross_entropy(z, t)), rel=1e-12)
+    plt.close(fig)
