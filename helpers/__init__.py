@@ -14,10 +14,11 @@ One rule for every numerical helper (the array backend, `helpers.backend`, keeps
   the work happens where the data is.
 * **Autograd.** The formulas take part in autograd (tensors keep their graph):
   predict, cost, gradients, sigmoid, the cross-entropies and their gradients,
-  logistic_cost, logistic_gradients, softmax, log_softmax, the feature maps, rmse,
-  solve_direct and fit_polynomial. The algorithms (gradient_descent, the fits,
-  critical_learning_rate and the curvature bounds) compute on detached inputs:
-  their results never hold a graph.
+  logistic_cost, logistic_gradients, softmax, log_softmax, the feature maps,
+  Standardizer, train_val_test_split, rmse, and the closed-form solve_direct and
+  fit_polynomial. The iterative algorithms (gradient_descent, the fits) and the
+  numbers about the data (critical_learning_rate, the curvature bounds) compute
+  on detached inputs: their results never hold a graph.
 
 Importing this package touches no network and writes no files; the data loaders,
 plotting and widget modules (which import matplotlib and ipywidgets) load on first use.

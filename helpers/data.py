@@ -1,6 +1,8 @@
 """Loading the data the notebooks use. Nothing here touches the network at import."""
 
 import csv
+import gzip
+import logging
 import os
 
 import numpy as np
@@ -123,8 +125,6 @@ def parse_idx(data, name="IDX data"):
     -------
     numpy.ndarray of the stored shape (native byte order)
     """
-    import gzip
-
     data = bytes(data)
     if data[:2] == b"\x1f\x8b":
         try:
@@ -154,9 +154,7 @@ def _hash_ok(path, known_hash):
 
 def _fetch(fname, known_hash, folder, mirrors, timeout, dead):
     """Download one file into ``folder`` from the first mirror that works; ``dead`` collects unreachable mirrors."""
-    import logging
-
-    import pooch
+    import pooch  # imported on use: importing helpers loads no download code
     import requests
 
     failures = []
