@@ -28,7 +28,7 @@ import torch
 __all__ = [
     "as_float", "cholesky", "cholesky_solve", "compute_on", "current_accelerator", "detach", "device",
     "devices_of", "eigh", "eigvalsh", "float_dtype", "has_values", "is_floating", "is_tensor", "like", "min_max",
-    "namespace", "promote", "small_problem_threads", "synchronize", "to_numpy", "to_tensor",
+    "namespace", "promote", "random_order", "small_problem_threads", "synchronize", "to_numpy", "to_tensor",
 ]
 
 
@@ -218,6 +218,16 @@ def synchronize(dev):
         acc.synchronize(dev)
     else:
         getattr(torch, dev.type).synchronize()  # torch.cuda / torch.mps / torch.xpu
+
+
+def random_order(n, like):
+    """A random permutation of 0..n-1 as an index array of ``like``'s kind and device.
+
+    Drawn from torch's global generator (``helpers.seed_everything`` seeds it) on the CPU,
+    so NumPy data and tensors on any device get the same order.
+    """
+    order = torch.randperm(n)
+    return order.to(like.device) if is_tensor(like) else order.numpy()
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -31,7 +31,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from . import backend
 
@@ -157,7 +156,7 @@ class _Epoch:
 
     def __call__(self, theta, record):
         start, J_sum, correct_sum = theta, 0.0, 0.0
-        order = self.xp.asarray(torch.randperm(self.N).numpy(), device=backend.device(theta))
+        order = backend.random_order(self.N, theta)
         for i in range(0, self.N, self.size):
             idx = order[i:i + self.size]
             J, correct, g = self.evaluate(theta, idx, record)

@@ -318,7 +318,7 @@ class _Objective:
 
     def model(self, theta):
         """(W, b) of the model z = W x + b from theta = [W c] in centered coordinates."""
-        W = theta[:, :self.D]
+        W = self.xp.asarray(theta[:, :self.D], copy=True)  # a contiguous array of its own, not a view of theta
         return W, theta[:, self.D] - W @ self.mu
 
 
