@@ -26,7 +26,6 @@ the epoch's batches (validation: at the start of the epoch). Entry K is at the
 weights returned. Plain gradient descent thus records J after 0, 1, ..., K steps.
 """
 
-import math
 import warnings
 from dataclasses import dataclass
 
@@ -92,8 +91,7 @@ def descend(evaluate, theta, lr, steps, *, N, validate=None, M=None, preconditio
     else:
         step = _Step(xp, evaluate, lr, precondition, nesterov, theta)
     k, converged, J0 = 0, False, None
-    work = N * math.prod(theta.shape)  # multiply-adds of one product with the data
-    with backend.small_problem_threads(theta, work), _Progress(steps, progress, desc, unit) as bar:
+    with _Progress(steps, progress, desc, unit) as bar:
         while k < steps and not converged:
             point, theta, J, correct, g = step(theta, record or k == 0)
             J0 = J if k == 0 else J0

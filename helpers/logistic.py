@@ -416,16 +416,17 @@ def fit_logistic_regression(X, t, lr=None, steps=1000, l2=0.0, device=None, prog
     """
     X, t, lr, steps, l2, tol = _check_fit(X, t, lr, steps, l2, tol)
     (X, t), home = backend.compute_on(device, X, t)
-    objective = _Objective(backend.namespace(X), X, t, l2)
-    P = objective.preconditioner() if precondition else None
-    if lr is None:
-        lr = 1.0 if precondition else 1.0 / objective.lipschitz()
-    trace = descend(objective.evaluate, objective.zeros(), lr, steps, N=X.shape[0], precondition=P,
-                    nesterov=nesterov, tol=tol, record=record_history, progress=progress)
-    if trace.went_up():
-        critical = "2 (the step minimizing the bound is lr = 1)" if precondition \
-            else f"2/L = {2 / objective.lipschitz():.4g}"
-        warn_went_up("fit_logistic_regression", trace, lr, critical, "lr=None picks a safe rate")
+    with backend.small_problem_threads(X, work=X.shape[0] * (X.shape[1] + 1)):
+        objective = _Objective(backend.namespace(X), X, t, l2)
+        P = objective.preconditioner() if precondition else None
+        if lr is None:
+            lr = 1.0 if precondition else 1.0 / objective.lipschitz()
+        trace = descend(objective.evaluate, objective.zeros(), lr, steps, N=X.shape[0], precondition=P,
+                        nesterov=nesterov, tol=tol, record=record_history, progress=progress)
+        if trace.went_up():
+            critical = "2 (the step minimizing the bound is lr = 1)" if precondition \
+                else f"2/L = {2 / objective.lipschitz():.4g}"
+            warn_went_up("fit_logistic_regression", trace, lr, critical, "lr=None picks a safe rate")
     theta = home(trace.theta)
     D = X.shape[1]
     return LogisticRegressionModel(

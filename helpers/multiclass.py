@@ -300,7 +300,8 @@ class _Objective:
             (xp.take(self.Xa, idx, axis=0), xp.take(self.T, idx, axis=1), xp.take(self.labels, idx, axis=0))
         n = Xb.shape[0]
         Z = theta @ Xb.T  # z = W (x - mu) + c for every example: (K, n)
-        s = Z - xp.max(Z, axis=0, keepdims=True)  # minus the largest logit, for stability
+        m, predicted = backend.max_argmax(Z, axis=0)  # the largest logit (for stability) and its class
+        s = Z - m
         e = xp.exp(s)
         se = xp.sum(e, axis=0, keepdims=True)
         wp = theta * self.pen
@@ -308,13 +309,13 @@ class _Objective:
         if not record:
             return None, None, g
         J = (xp.sum(xp.log(se)) - xp.sum(s * Tb)) / n + 0.5 * xp.sum(wp * theta)  # mean(log sum exp(s) - s_t)
-        return J, xp.sum(xp.astype(xp.argmax(Z, axis=0) == tb, Z.dtype)), g
+        return J, xp.sum(xp.astype(predicted == tb, Z.dtype)), g
 
     def scorer(self, X_val, labels_val):
         """The number of validation examples that theta classifies correctly, as a function of theta."""
         xp = self.xp
         Xv = _with_ones(xp, X_val - self.mu)
-        return lambda theta: xp.sum(xp.astype(xp.argmax(theta @ Xv.T, axis=0) == labels_val, Xv.dtype))
+        return lambda theta: xp.sum(xp.astype(backend.max_argmax(theta @ Xv.T, 0)[1] == labels_val, Xv.dtype))
 
     def model(self, theta):
         """(W, b) of the model z = W x + b from theta = [W c] in centered coordinates."""
@@ -415,15 +416,15 @@ def fit_softmax_regression(X, labels, num_classes, lr, epochs, batch_size=None, 
         X, labels, num_classes, lr, epochs, batch_size, l2, X_val, labels_val, tol)
     validation = () if X_val is None else (X_val, labels_val)
     (X, labels, *validation), home = backend.compute_on(device, X, labels, *validation)
-    objective = _Objective(backend.namespace(X), X, labels, l2, num_classes)
-    if lr == "auto":
-        lr = 1.0 / objective.curvature_bound()
-    trace = descend(objective.evaluate, objective.zeros(num_classes), lr, epochs, N=X.shape[0],
-                    validate=objective.scorer(*validation) if validation else None,
-                    M=validation[0].shape[0] if validation else None, nesterov=batch_size is None,
-                    batch_size=batch_size, tol=tol, progress=progress, desc="epochs", unit="epoch")
-    if trace.went_up():
-        warn_went_up("fit_softmax_regression", trace, lr, f"2/L = {2 / objective.curvature_bound():.4g}",
-                     "lr='auto' takes 1/L")
-    W, b = objective.model(trace.theta)
+    with backend.small_problem_threads(X, work=X.shape[0] * (X.shape[1] + 1) * num_classes):
+        objective = _Objective(backend.namespace(X), X, labels, l2, num_classes)
+        lr = 1.0 / objective.curvature_bound() if lr == "auto" else lr
+        trace = descend(objective.evaluate, objective.zeros(num_classes), lr, epochs, N=X.shape[0],
+                        validate=objective.scorer(*validation) if validation else None,
+                        M=validation[0].shape[0] if validation else None, nesterov=batch_size is None,
+                        batch_size=batch_size, tol=tol, progress=progress, desc="epochs", unit="epoch")
+        if trace.went_up():
+            warn_went_up("fit_softmax_regression", trace, lr, f"2/L = {2 / objective.curvature_bound():.4g}",
+                         "lr='auto' takes 1/L")
+        W, b = objective.model(trace.theta)
     return SoftmaxRegression(W=home(W), b=home(b), history=trace.history, lr=float(lr), l2=l2)

@@ -133,3 +133,12 @@ def test_importing_helpers_loads_neither_data_nor_plots(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True,
                          env=dict(os.environ, PYTHONPATH=repo, PYTHONDONTWRITEBYTECODE="1"), timeout=120)
     assert out.stdout.strip() == "[] True"
+
+
+def test_max_argmax_takes_the_first_of_ties_like_numpy(rng, device):
+    Z = np.round(rng.normal(size=(10, 300)), 1)  # many ties
+    Z[:, :5] = 0.0  # all tied: the first class wins
+    for kind in (np.asarray, lambda a: torch.tensor(a, device=device)):
+        m, i = backend.max_argmax(kind(Z), axis=0)
+        np.testing.assert_array_equal(backend.to_numpy(i), Z.argmax(axis=0))
+        np.testing.assert_array_equal(backend.to_numpy(m), Z.max(axis=0, keepdims=True))

@@ -402,3 +402,12 @@ def test_zero_epochs_gives_the_zero_model(digits):
     model = fit_softmax_regression(X, t, 10, 0.1, 0, progress=False, device="cpu")
     assert not model.W.any() and not model.b.any()
     assert model.history["loss"].tolist() == [pytest.approx(np.log(10))]  # only the start
+
+
+def test_history_starts_at_the_zero_model_for_numpy_and_tensors(digits):
+    X, t, _, _ = digits
+    for kind in (np.asarray, torch.tensor):
+        h = fit_softmax_regression(kind(X), kind(t), 10, "auto", 3, progress=False).history
+        # W = 0: every logit ties, the first class is predicted, so the accuracy is the share of label 0
+        assert h["train_acc"][0] == pytest.approx(np.mean(t == 0))
+        assert h["loss"][0] == pytest.approx(np.log(10), rel=1e-12)
