@@ -15,12 +15,6 @@ from . import backend
 from .backend import is_tensor
 
 
-def _kind(a):
-    if is_tensor(a):
-        return f"torch.Tensor on {a.device}"
-    return "numpy.ndarray"
-
-
 def _as_numpy_numbers(a, name):
     """Lists, scalars and arrays as a NumPy array of numbers (bool, int or float)."""
     if isinstance(a, (str, bytes)) or a is None:

@@ -309,13 +309,12 @@ class _Objective:
         if not record:
             return None, None, g
         J = (xp.sum(xp.log(se)) - xp.sum(s * Tb)) / n + 0.5 * xp.sum(wp * theta)  # mean(log sum exp(s) - s_t)
-        return J, xp.sum(xp.astype(predicted == tb, Z.dtype)), g
+        return J, (predicted == tb).sum(), g
 
     def scorer(self, X_val, labels_val):
         """The number of validation examples that theta classifies correctly, as a function of theta."""
-        xp = self.xp
-        Xv = _with_ones(xp, X_val - self.mu)
-        return lambda theta: xp.sum(xp.astype(backend.max_argmax(theta @ Xv.T, 0)[1] == labels_val, Xv.dtype))
+        Xv = _with_ones(self.xp, X_val - self.mu)
+        return lambda theta: (backend.max_argmax(theta @ Xv.T, 0)[1] == labels_val).sum()
 
     def model(self, theta):
         """(W, b) of the model z = W x + b from theta = [W c] in centered coordinates."""
