@@ -28,7 +28,7 @@ import torch
 __all__ = [
     "as_float", "cholesky", "cholesky_solve", "compute_on", "current_accelerator", "detach", "device",
     "devices_of", "eigh", "eigvalsh", "float_dtype", "has_values", "is_floating", "is_tensor", "like",
-    "max_argmax", "min_max", "namespace", "promote", "random_order", "small_problem_threads", "synchronize",
+    "max_argmax", "min_max", "namespace", "promote", "random_order", "scalar", "small_problem_threads", "synchronize",
     "to_numpy", "to_tensor",
 ]
 
@@ -53,6 +53,11 @@ def to_numpy(a):
     if is_tensor(a):
         return a.detach().cpu().numpy()
     return np.asarray(a)
+
+
+def scalar(a):
+    """A 0-d result as the rule promises it: a Python float for NumPy, a 0-d tensor (a copy) for torch."""
+    return a.clone() if is_tensor(a) else float(a)
 
 
 def detach(a):

@@ -128,7 +128,7 @@ def rmse(y, t):
     xp, (y, t) = same_kind(y=y, t=t)
     r = y - t
     e = xp.sqrt(xp.mean(r * r))
-    return e if backend.is_tensor(e) else float(e)
+    return backend.scalar(e)
 
 
 def make_curve_data(n, noise=0.3, seed=0):

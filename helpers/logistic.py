@@ -431,7 +431,7 @@ def fit_logistic_regression(X, t, lr=None, steps=1000, l2=0.0, device=None, prog
     theta = home(trace.theta)
     D = X.shape[1]
     return LogisticRegressionModel(
-        w=theta[:D], b=theta[D] if backend.is_tensor(theta) else float(theta[D]), history=trace.history,
+        w=theta[:D], b=backend.scalar(theta[D]), history=trace.history,
         lr=float(lr), l2=l2, steps=trace.steps, converged=trace.converged,
     )
 

@@ -128,7 +128,7 @@ def solve_direct(X, t, l2=0.0):
         _warn_fallback(cond)
         w = _lstsq_min_norm(xp, X - x_mean, tc, N * l2)
     b = t_mean - x_mean @ w
-    return w, (b if backend.is_tensor(b) else float(b))
+    return w, backend.scalar(b)
 
 
 # ---------------------------------------------------------------------------
@@ -336,7 +336,7 @@ def _check_start(xp, X, w0, b0):
         same_kind(X=X, w0=w)
         w = xp.asarray(w, dtype=X.dtype, device=dev, copy=True)
     b = as_scalar(b0, "b0")
-    b = xp.asarray(b.item() if backend.is_tensor(b) else b, dtype=X.dtype, device=dev)
+    b = xp.asarray(float(backend.detach(b)), dtype=X.dtype, device=dev)
     return w, b
 
 
@@ -456,7 +456,7 @@ def _result(xp, path, rule, lr):
     costs = xp.stack([xp.asarray(c, dtype=path.dtype, device=dev) for c in rule.costs])
     D = path.shape[1] - 1
     w, b = xp.asarray(path[-1, :D], copy=True), path[-1, D]
-    return GDResult(w=w, b=xp.asarray(b, copy=True) if backend.is_tensor(b) else float(b), costs=costs, path=path,
+    return GDResult(w=w, b=backend.scalar(b), costs=costs, path=path,
                     converged=rule.converged, diverged=rule.diverged, lr=lr, steps=path.shape[0] - 1)
 
 
