@@ -93,14 +93,17 @@ def descend(evaluate, theta, lr, steps, *, N, validate=None, M=None, preconditio
     k, converged, J0 = 0, False, None
     with _Progress(steps, progress, desc, unit) as bar:
         while k < steps and not converged:
-            point, theta, J, correct, g = step(theta, record or k == 0)
+            point, theta, J, correct, g = step(theta, record or k == 0)  # J at the start: the divergence test
             J0 = J if k == 0 else J0
-            history.write(k, J, correct, validate(point) if validate is not None and record else None)
+            if record:
+                history.write(k, J, correct, None if validate is None else validate(point))
             k += 1
             bar.show(k, history)
-            converged = bool(tol) and float(xp.max(xp.abs(g))) <= tol
+            if tol:
+                converged = float(xp.max(xp.abs(g))) <= tol
         J_end, correct, _ = evaluate(theta, None, True)
-        history.write(k, J_end, correct, validate(theta) if validate is not None and record else None)
+        if record:
+            history.write(k, J_end, correct, None if validate is None else validate(theta))
     J_end = float(J_end)
     return Trace(theta, history.read(k), k, converged, J_end if J0 is None else float(J0), J_end)
 
@@ -172,10 +175,9 @@ class _History:
         self.table = xp.zeros((3, steps + 1 if record else 0), dtype=like.dtype, device=backend.device(like))
 
     def write(self, k, J, correct, correct_val):
-        if self.record:
-            self.table[0, k], self.table[1, k] = J, correct
-            if correct_val is not None:
-                self.table[2, k] = correct_val
+        self.table[0, k], self.table[1, k] = J, correct
+        if correct_val is not None:
+            self.table[2, k] = correct_val
 
     def column(self, k):
         return backend.to_numpy(self.table[:, k]).tolist()
