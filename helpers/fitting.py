@@ -87,9 +87,9 @@ def descend(evaluate, theta, lr, steps, *, N, validate=None, M=None, preconditio
     xp = backend.namespace(theta)
     history = _History(xp, theta, steps, N, M if validate is not None else None, record)
     if batch_size:
-        step = _Epoch(xp, evaluate, lr, N, batch_size)
+        step = _Epoch(evaluate, lr, N, batch_size)
     else:
-        step = _Step(xp, evaluate, lr, precondition, nesterov, theta)
+        step = _Step(evaluate, lr, precondition, nesterov, theta)
     k, converged, J0 = 0, False, None
     with _Progress(steps, progress, desc, unit) as bar:
         while k < steps and not converged:
@@ -122,23 +122,24 @@ class _Nesterov:
     """Look ahead along the last move; keep the momentum while the steps go downhill, restart it when one goes up."""
 
     def __init__(self, xp, theta):
-        self.xp, self.prev = xp, theta  # the previous iterate
+        self.prev = theta  # the previous iterate
         self.k = xp.zeros((), dtype=theta.dtype, device=backend.device(theta))  # steps since the last restart
 
     def look_ahead(self, theta):
         return theta + (self.k / (self.k + 3.0)) * (theta - self.prev)
 
     def moved(self, g, new, old):
-        self.k = (self.k + 1.0) * (self.xp.sum(g * (new - old)) <= 0)  # on the device: no read-back
+        downhill = g.reshape(-1) @ (new - old).reshape(-1) <= 0  # g . (theta_new - theta), on the device
+        self.k = (self.k + 1.0) * downhill  # no read-back: a GPU is never waited for
         self.prev = old
 
 
 class _Step:
     """One full-batch step, theta <- theta - lr g (or - lr P g), g evaluated at the look-ahead point with momentum."""
 
-    def __init__(self, xp, evaluate, lr, precondition, nesterov, theta):
+    def __init__(self, evaluate, lr, precondition, nesterov, theta):
         self.evaluate, self.lr, self.precondition = evaluate, lr, precondition
-        self.momentum = _Nesterov(xp, theta) if nesterov else None
+        self.momentum = _Nesterov(backend.namespace(theta), theta) if nesterov else None
 
     def __call__(self, theta, record):
         point = theta if self.momentum is None else self.momentum.look_ahead(theta)
@@ -152,8 +153,8 @@ class _Step:
 class _Epoch:
     """One epoch of minibatch SGD: a step theta <- theta - lr g per batch; J and correct summed over the batches."""
 
-    def __init__(self, xp, evaluate, lr, N, batch_size):
-        self.xp, self.evaluate, self.lr, self.N, self.size = xp, evaluate, lr, N, batch_size
+    def __init__(self, evaluate, lr, N, batch_size):
+        self.evaluate, self.lr, self.N, self.size = evaluate, lr, N, batch_size
 
     def __call__(self, theta, record):
         start, J_sum, correct_sum = theta, 0.0, 0.0
