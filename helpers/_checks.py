@@ -2,39 +2,39 @@
 
 Each public helper calls these first, so that bad input fails here with a
 message naming the argument, what was expected and what came, and never
-deep inside NumPy or torch.
-
-The package works on NumPy arrays and torch tensors alike ("array in, same
-kind out"). `namespace` returns the array-API namespace of the inputs
-(through array-api-compat, as scikit-learn does), so each formula is
-written once.
+deep inside NumPy or torch. Arrays come back in the dtype the helpers compute
+in (`backend.float_dtype`: float32 and float64 kept, anything else float64).
 """
 
 import math
 import numbers
 
 import numpy as np
-from array_api_compat import array_namespace, is_torch_array
 
-try:  # torch is a requirement, but keep the checks importable without it
-    import torch
-except ImportError:  # pragma: no cover
-    torch = None
+from . import backend
+from .backend import is_tensor
 
 
-def _kind(a):
-    if is_torch_array(a):
-        return f"torch.Tensor on {a.device}"
-    return "numpy.ndarray"
+def _as_numpy_numbers(a, name):
+    """Lists, scalars and arrays as a NumPy array of numbers (bool, int or float)."""
+    if isinstance(a, (str, bytes)) or a is None:
+        raise TypeError(f"{name} must be an array of numbers, got {type(a).__name__}")
+    try:
+        a = np.asarray(a)
+    except (ValueError, TypeError) as err:
+        raise TypeError(f"{name} must be an array of numbers, got {type(a).__name__} ({err})") from None
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numbers (int or float), got dtype {a.dtype}")
+    return a
 
 
-def as_array(a, name, ndim, *, numeric_float=True, finite=True, allow_empty=False):
+def as_array(a, name, ndim, *, numeric_float=True, finite=True, allow_empty=False, detach=False):
     """Validate one array argument and return it as a NumPy array or tensor.
 
-    Lists and scalars become NumPy arrays; tensors stay tensors (their
-    autograd graph is kept). Integer and boolean input becomes floating
-    point (float64 for NumPy, torch's default dtype for tensors) when
-    ``numeric_float`` is true.
+    Lists and scalars become NumPy arrays; tensors stay tensors on their device
+    (with their autograd graph, unless ``detach``). With ``numeric_float`` the
+    result is floating point, in `backend.float_dtype`: float32 and float64 are
+    kept, float16, bfloat16, integers and booleans become float64.
 
     Parameters
     ----------
@@ -43,23 +43,17 @@ def as_array(a, name, ndim, *, numeric_float=True, finite=True, allow_empty=Fals
         The argument's name, used in error messages.
     ndim : int or tuple of int
         The accepted number(s) of dimensions.
+    detach : bool
+        Drop the autograd graph (for algorithms, whose results never hold one).
     """
-    if not is_torch_array(a):
-        if isinstance(a, (str, bytes)) or a is None:
-            raise TypeError(f"{name} must be an array of numbers, got {type(a).__name__}")
-        try:
-            a = np.asarray(a)
-        except (ValueError, TypeError) as err:
-            raise TypeError(f"{name} must be an array of numbers, got {type(a).__name__} ({err})") from None
-        if a.dtype.kind not in "biuf":
-            raise TypeError(f"{name} must hold numbers (int or float), got dtype {a.dtype}")
-        if numeric_float and a.dtype.kind in "biu":
-            a = a.astype(np.float64)
-    else:
+    if is_tensor(a):
         if a.is_complex():
             raise TypeError(f"{name} must hold real numbers, got dtype {a.dtype}")
-        if numeric_float and not a.is_floating_point():
-            a = a.to(torch.get_default_dtype())
+        a = a.detach() if detach else a
+    else:
+        a = _as_numpy_numbers(a, name)
+    if numeric_float:
+        a = backend.as_float(a)
     ndims = (ndim,) if isinstance(ndim, int) else tuple(ndim)
     if a.ndim not in ndims:
         want = " or ".join(f"{d}-D" for d in ndims)
@@ -75,34 +69,27 @@ def as_array(a, name, ndim, *, numeric_float=True, finite=True, allow_empty=Fals
 def _all_finite(a):
     # min and max propagate NaN and expose inf, without allocating an N x D mask
     # (on 10^6 x 100 this is 4x faster than isfinite(a).all() in NumPy, 50x in torch).
-    if a.ndim > 0 and min(a.shape) == 0:
+    if (a.ndim > 0 and min(a.shape) == 0) or not backend.is_floating(a) or not backend.has_values(a):
         return True
-    if is_torch_array(a):
-        if not a.is_floating_point() or a.is_meta:  # meta tensors hold no values
-            return True
-        lo, hi = torch.aminmax(a.detach())
-        return bool(torch.isfinite(lo) & torch.isfinite(hi))
-    if a.dtype.kind != "f":
-        return True
-    return bool(np.isfinite(a.min()) and np.isfinite(a.max()))
+    lo, hi = backend.min_max(a)
+    return math.isfinite(float(lo)) and math.isfinite(float(hi))
 
 
 def _any_nan(a):
-    if is_torch_array(a):
-        return bool(torch.isnan(a.detach()).any())
-    return bool(np.isnan(a).any())
+    xp = backend.namespace(a)
+    return bool(xp.any(xp.isnan(backend.detach(a))))
 
 
 def same_kind(**arrays):
     """Check that the named arrays are all NumPy or all tensors on one device.
 
-    Floating tensors of different dtypes are promoted to a common dtype
-    (NumPy does this itself). Returns ``(xp, arrays)``: the array-API
-    namespace and the arrays in the order given.
+    Floating arrays of different dtypes are promoted to a common dtype (see
+    `backend.promote`). Returns ``(xp, arrays)``: the array-API namespace and
+    the arrays in the order given (``None`` where ``None`` was given).
     """
     items = [(k, v) for k, v in arrays.items() if v is not None]
-    torch_ones = [(k, v) for k, v in items if is_torch_array(v)]
-    numpy_ones = [(k, v) for k, v in items if not is_torch_array(v)]
+    torch_ones = [(k, v) for k, v in items if is_tensor(v)]
+    numpy_ones = [(k, v) for k, v in items if not is_tensor(v)]
     if torch_ones and numpy_ones:
         raise TypeError(
             f"mixed NumPy and torch input: {', '.join(k for k, _ in numpy_ones)} "
@@ -110,22 +97,12 @@ def same_kind(**arrays):
             f"{'is a tensor' if len(torch_ones) == 1 else 'are tensors'}; convert one side "
             "(torch.as_tensor(a) or t.cpu().numpy())"
         )
-    out = dict(arrays)
-    if torch_ones:
-        devices = {str(v.device) for _, v in torch_ones}
-        if len(devices) > 1:
-            where = ", ".join(f"{k} on {v.device}" for k, v in torch_ones)
-            raise ValueError(f"tensors on different devices: {where}; move them with .to(device)")
-        floats = [v.dtype for _, v in torch_ones if v.is_floating_point()]
-        if floats:
-            common = floats[0]
-            for d in floats[1:]:
-                common = torch.promote_types(common, d)
-            for k, v in torch_ones:
-                if v.is_floating_point() and v.dtype != common:
-                    out[k] = v.to(common)
-    xp = array_namespace(*[v for v in out.values() if v is not None])
-    return xp, [out[k] for k in arrays]
+    if len({str(v.device) for _, v in torch_ones}) > 1:
+        where = ", ".join(f"{k} on {v.device}" for k, v in torch_ones)
+        raise ValueError(f"tensors on different devices: {where}; move them with .to(device)")
+    promoted = iter(backend.promote([v for _, v in items]))
+    out = [None if v is None else next(promoted) for v in arrays.values()]
+    return backend.namespace(*out), out
 
 
 def check_rows(name_a, a, name_b, b):
@@ -139,11 +116,11 @@ def check_rows(name_a, a, name_b, b):
 
 def as_scalar(v, name, finite=True):
     """Validate a scalar parameter (a Python/NumPy number or a 0-d tensor)."""
-    if is_torch_array(v):
+    if is_tensor(v):
         if v.numel() != 1:
             raise ValueError(f"{name} must be a scalar, got a tensor of shape {tuple(v.shape)}")
-        if finite and not bool(torch.isfinite(v.detach()).all()):
-            raise ValueError(f"{name} must be finite, got {v.item()}")
+        if finite and not math.isfinite(v.detach().item()):
+            raise ValueError(f"{name} must be finite, got {v.detach().item()}")
         return v.reshape(())
     if isinstance(v, np.ndarray):
         if v.size != 1:
@@ -185,18 +162,12 @@ def check_nonneg_int(v, name):
 def check_labels(labels, name, num_classes=None):
     """Integer class labels (N,) in 0..num_classes-1; returned as int64."""
     labels = as_array(labels, name, 1, numeric_float=False)
-    if is_torch_array(labels):
-        floating = labels.is_floating_point()
-        as_int = labels.to(torch.int64)
-        whole = bool((as_int == labels).all()) if floating else True
-    else:
-        floating = labels.dtype.kind == "f"
-        as_int = labels.astype(np.int64)
-        whole = bool((as_int == labels).all()) if floating else True
-    if floating and not whole:
-        example = _first(labels, as_int != labels)
+    xp = backend.namespace(labels)
+    as_int = xp.astype(labels, xp.int64)
+    if backend.is_floating(labels) and not bool(xp.all(as_int == labels)):
+        example = float(labels[as_int != labels][0])
         raise ValueError(f"{name} must be integer class labels, got non-integer values such as {example}")
-    lo, hi = int(as_int.min()), int(as_int.max())
+    lo, hi = int(xp.min(as_int)), int(xp.max(as_int))
     if lo < 0:
         raise ValueError(f"{name} must be >= 0, got a negative label {lo}")
     if num_classes is not None:
@@ -204,8 +175,3 @@ def check_labels(labels, name, num_classes=None):
         if hi >= num_classes:
             raise ValueError(f"{name} must be < num_classes = {num_classes}, got label {hi}")
     return as_int
-
-
-def _first(a, mask):
-    v = a[mask][0]
-    return float(v)

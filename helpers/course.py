@@ -1,7 +1,12 @@
 """Course-wide facts: the repository URL (kept here only) and the setup report."""
 
+import importlib
 import platform
 import sys
+
+import torch
+
+from .device import default_device
 
 #: The one place the repository's URL is written. Badges and setup cells
 #: must use it too; tests/test_notebook_hygiene.py checks that they do.
@@ -33,10 +38,6 @@ def print_setup():
 
     Warns (does not fail) when a library is older than the course is tested with.
     """
-    import importlib
-
-    from .device import default_device
-
     print(f"Python      {platform.python_version()}")
     for name in ["numpy", "torch", "matplotlib", "ipywidgets", "sklearn"]:
         try:
@@ -56,6 +57,4 @@ def print_setup():
 
 
 def _gpu_name(device):
-    import torch
-
     return torch.cuda.get_device_name(device)

@@ -1,6 +1,8 @@
 """Loading the data the notebooks use. Nothing here touches the network at import."""
 
 import csv
+import gzip
+import logging
 import os
 
 import numpy as np
@@ -123,8 +125,6 @@ def parse_idx(data, name="IDX data"):
     -------
     numpy.ndarray of the stored shape (native byte order)
     """
-    import gzip
-
     data = bytes(data)
     if data[:2] == b"\x1f\x8b":
         try:
@@ -154,9 +154,7 @@ def _hash_ok(path, known_hash):
 
 def _fetch(fname, known_hash, folder, mirrors, timeout, dead):
     """Download one file into ``folder`` from the first mirror that works; ``dead`` collects unreachable mirrors."""
-    import logging
-
-    import pooch
+    import pooch  # imported on use: importing helpers loads no download code
     import requests
 
     failures = []
@@ -229,32 +227,38 @@ def load_mnist(root="data/mnist", download=True, *, mirrors=None, files=None, ti
     if missing:
         raise ValueError(f"files must name the four MNIST files, missing {missing}")
     folder = root if os.path.isabs(root) else os.path.join(REPO_ROOT, root)
-    paths, dead = {}, set()
-    for fname in MNIST_FILES:
-        path = os.path.join(folder, fname)
-        if os.path.isfile(path) and not _hash_ok(path, files[fname]):
-            os.remove(path)  # corrupt or truncated: never leave it in the cache
-        if not os.path.isfile(path):
-            if not download:
-                raise DownloadError(f"{fname} is not in the MNIST cache (root={root!r}) and download=False; "
-                                    "call load_mnist(download=True) with an internet connection, or use load_digits()")
-            os.makedirs(folder, exist_ok=True)
-            try:
-                path = _fetch(fname, files[fname], folder, mirrors, timeout, dead)
-            except DownloadError:
-                if not os.listdir(folder):
-                    os.rmdir(folder)  # leave no empty cache folder behind
-                raise
-        paths[fname] = path
-    arrays = {}
-    for fname, path in paths.items():
-        with open(path, "rb") as f:
-            arrays[fname] = parse_idx(f.read(), fname)
-    out = []
-    for part in ("train", "t10k"):
-        images, labels = arrays[f"{part}-images-idx3-ubyte.gz"], arrays[f"{part}-labels-idx1-ubyte.gz"]
-        if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
-            raise ValueError(f"MNIST {part} files disagree: images {images.shape}, labels {labels.shape}")
-        X = images.reshape(images.shape[0], -1).astype(np.float32) / 255.0
-        out.append((X, labels.astype(np.int64)))
-    return tuple(out)
+    dead = set()  # mirrors found unreachable: not tried again for the other files
+    paths = {f: _cached_or_fetched(f, files[f], folder, root, download, mirrors, timeout, dead) for f in MNIST_FILES}
+    return tuple(_mnist_part(part, paths) for part in ("train", "t10k"))
+
+
+def _cached_or_fetched(fname, known_hash, folder, root, download, mirrors, timeout, dead):
+    """The path of a verified copy of ``fname`` in the cache ``folder``, downloaded if missing or corrupt."""
+    path = os.path.join(folder, fname)
+    if os.path.isfile(path) and not _hash_ok(path, known_hash):
+        os.remove(path)  # corrupt or truncated: never leave it in the cache
+    if os.path.isfile(path):
+        return path
+    if not download:
+        raise DownloadError(f"{fname} is not in the MNIST cache (root={root!r}) and download=False; "
+                            "call load_mnist(download=True) with an internet connection, or use load_digits()")
+    os.makedirs(folder, exist_ok=True)
+    try:
+        return _fetch(fname, known_hash, folder, mirrors, timeout, dead)
+    except DownloadError:
+        if not os.listdir(folder):
+            os.rmdir(folder)  # leave no empty cache folder behind
+        raise
+
+
+def _mnist_part(part, paths):
+    """(X, labels) of the ``"train"`` or ``"t10k"`` part: float32 pixels in [0, 1], int64 labels."""
+    arrays = []
+    for kind in ("images-idx3", "labels-idx1"):
+        fname = f"{part}-{kind}-ubyte.gz"
+        with open(paths[fname], "rb") as f:
+            arrays.append(parse_idx(f.read(), fname))
+    images, labels = arrays
+    if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
+        raise ValueError(f"MNIST {part} files disagree: images {images.shape}, labels {labels.shape}")
+    return images.reshape(images.shape[0], -1).astype(np.float32) / 255.0, labels.astype(np.int64)

@@ -6,9 +6,11 @@ import random
 import numpy as np
 import torch
 
+from . import backend
+
 
 def default_device():
-    """The device the course computes on: cuda, then mps, then cpu.
+    """The device the course computes on: the accelerator torch reports (CUDA, MPS, ...), else the CPU.
 
     The environment variable ``HELPERS_DEVICE`` (e.g. ``cpu``) overrides the
     choice, so a GPU machine can run the CPU path and vice versa.
@@ -23,12 +25,8 @@ def default_device():
             return torch.device(forced)
         except RuntimeError as err:
             raise ValueError(f"HELPERS_DEVICE={forced!r} is not a torch device name ({err})") from None
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
+    accelerator = backend.current_accelerator()
+    return torch.device("cpu") if accelerator is None else accelerator
 
 
 def seed_everything(seed):
@@ -55,8 +53,9 @@ def seed_everything(seed):
 
 
 def to_device(a, device=None, dtype=None):
-    """Move a NumPy array or tensor to ``device`` (default: `default_device()`)."""
+    """A NumPy array, list or tensor as a tensor on ``device`` (default: `default_device()`).
+
+    float64 becomes float32 on a device without float64 (Apple's MPS) unless ``dtype`` says otherwise.
+    """
     device = default_device() if device is None else torch.device(device)
-    if not torch.is_tensor(a):
-        a = torch.as_tensor(np.asarray(a))
-    return a.to(device=device, dtype=dtype)
+    return backend.to_tensor(a if backend.is_tensor(a) else np.asarray(a), device, dtype)

@@ -16,10 +16,10 @@ Each function takes NumPy arrays or torch tensors and returns the same kind
 import math
 
 import numpy as np
-from array_api_compat import device as _device
-from array_api_compat import is_torch_array
 
+from . import backend
 from ._checks import as_array, as_scalar, check_nonneg_int, check_positive, check_rows, same_kind
+from .solvers import solve_direct
 
 
 def polynomial_features(x, degree):
@@ -41,7 +41,7 @@ def polynomial_features(x, degree):
     x = as_array(x, "x", 1)
     degree = check_nonneg_int(degree, "degree")
     xp, (x,) = same_kind(x=x)
-    powers = xp.arange(degree + 1, dtype=x.dtype, device=_device(x))
+    powers = xp.arange(degree + 1, dtype=x.dtype, device=backend.device(x))
     return x[:, None] ** powers
 
 
@@ -93,14 +93,12 @@ def fit_polynomial(x, t, degree, l2=0.0):
         Coefficients of 1, x, ..., x^degree: the predictions are
         ``polynomial_features(x_new, degree) @ w``.
     """
-    from .solvers import solve_direct
-
     x = as_array(x, "x", 1)
     t = as_array(t, "t", 1)
     check_rows("x", x, "t", t)
     degree = check_nonneg_int(degree, "degree")
     xp, (x, t) = same_kind(x=x, t=t)
-    zero = xp.zeros((1,), dtype=t.dtype, device=_device(t))
+    zero = xp.zeros((1,), dtype=t.dtype, device=backend.device(t))
     if degree == 0:
         return xp.mean(t) + zero
     w, b = solve_direct(polynomial_features(x, degree)[:, 1:], t, l2=l2)
@@ -130,7 +128,7 @@ def rmse(y, t):
     xp, (y, t) = same_kind(y=y, t=t)
     r = y - t
     e = xp.sqrt(xp.mean(r * r))
-    return e if is_torch_array(e) else float(e)
+    return backend.scalar(e)
 
 
 def make_curve_data(n, noise=0.3, seed=0):
@@ -207,7 +205,7 @@ def train_val_test_split(X, t, fractions=(0.6, 0.2, 0.2), seed=0):
         raise ValueError(
             f"fractions {tuple(f)} of N = {N} examples give sets of sizes {sizes}; each needs at least one example"
         )
-    order = xp.asarray(np.random.default_rng(seed).permutation(N), device=_device(X))
+    order = xp.asarray(np.random.default_rng(seed).permutation(N), device=backend.device(X))
     cuts = (order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:])
     return tuple((xp.take(X, idx, axis=0), xp.take(t, idx, axis=0)) for idx in cuts)
 
@@ -292,7 +290,6 @@ class Standardizer:
     def __repr__(self):
         if self.mean_ is None:
             return "Standardizer(not fitted)"
-        mean, scale = (np.asarray(a.detach().cpu() if is_torch_array(a) else a) for a in (self.mean_, self.scale_))
-        fmt = np.array2string
-        return f"Standardizer(mean_={fmt(mean, precision=4)}, scale_={fmt(scale, precision=4)})"
+        mean, scale = (np.array2string(backend.to_numpy(a), precision=4) for a in (self.mean_, self.scale_))
+        return f"Standardizer(mean_={mean}, scale_={scale})"
 

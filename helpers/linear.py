@@ -9,8 +9,12 @@
 
 Each function takes NumPy arrays or torch tensors and returns the same kind
 (tensors stay on their device and keep their autograd graph).
+
+The same design matrix [X 1] and the top eigenvalue of [X 1]^T [X 1] / N (the
+curvature of J) also set the safe learning rates of the logistic and softmax fits.
 """
 
+from . import backend
 from ._checks import as_array, as_scalar, check_rows, same_kind
 
 
@@ -27,12 +31,13 @@ def _check_Xw(X, w, b):
     return xp, X, w, b if b_tensor is None else b_tensor
 
 
-def _check_Xtwb(X, t, w, b):
+def _residuals(X, t, w, b):
+    """The checked inputs' namespace, X, and the residuals r = X w + b - t (N,)."""
     xp, X, w, b = _check_Xw(X, w, b)
     t = as_array(t, "t", 1)
     check_rows("X", X, "t", t)
     _, (X, t, w) = same_kind(X=X, t=t, w=w)
-    return xp, X, t, w, b
+    return xp, X, X @ w + b - t
 
 
 def predict(X, w, b):
@@ -63,8 +68,7 @@ def cost(X, t, w, b):
     -------
     J : NumPy float or 0-d tensor
     """
-    _, X, t, w, b = _check_Xtwb(X, t, w, b)
-    r = X @ w + b - t
+    _, X, r = _residuals(X, t, w, b)
     return (r @ r) / (2 * X.shape[0])
 
 
@@ -80,7 +84,28 @@ def gradients(X, t, w, b):
     dw : (D,) same kind as X
     db : NumPy float or 0-d tensor
     """
-    xp, X, t, w, b = _check_Xtwb(X, t, w, b)
-    r = X @ w + b - t
+    xp, X, r = _residuals(X, t, w, b)
     N = X.shape[0]
     return (r @ X) / N, xp.sum(r) / N
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The design matrix and the curvature of a linear model's cost (no input checks: callers have checked)
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def _with_ones(xp, X):
+    """[X 1], (N, D+1): the bias b is the weight of a column of ones, so z = [X 1] (w, b)."""
+    ones = xp.ones((X.shape[0], 1), dtype=X.dtype, device=backend.device(X))
+    return xp.concat([X, ones], axis=1)
+
+
+def _top_curvature(xp, Xa):
+    """lambda_max(Xa^T Xa / N), the largest eigenvalue of the Hessian of J for the design matrix Xa.
+
+    Computed from the smaller of the two Gram matrices Xa^T Xa (D+1, D+1) and Xa Xa^T (N, N),
+    which have the same nonzero eigenvalues.
+    """
+    N, D1 = Xa.shape
+    G = Xa.T @ Xa if N >= D1 else Xa @ Xa.T
+    return float(xp.max(backend.eigvalsh(G))) / N

@@ -13,24 +13,21 @@
 scikit-learn's ``LogisticRegression(C=C)`` minimizes C sum(L_CE) + ||w||^2 / 2, which is
 J times C N when lambda = 1 / (N C): the same minimizer. Use ``l2 = 1 / (N * C)`` to compare.
 
-Each function takes NumPy arrays or torch tensors and returns the same kind
-(tensors stay on their device and keep their autograd graph).
+Each function takes NumPy arrays or torch tensors and returns the same kind. The
+formulas (sigmoid, the cross-entropy, the cost and its gradients) keep the autograd
+graph of tensor input; the fit and the curvature bound compute on detached input.
 """
 
-import warnings
-
-import numpy as np
-from array_api_compat import is_torch_array
-
+from . import backend
 from ._checks import as_array, check_nonneg, check_nonneg_int, check_positive, check_rows, same_kind
-from .linear import _check_Xw
+from .fitting import descend, warn_went_up
+from .linear import _check_Xw, _top_curvature, _with_ones
 
 # --------------------------------------------------------------------------- checks
 
 
 def _first_bad(a, bad):
-    v = a[bad][0]
-    return float(v)
+    return float(backend.detach(a[bad][0]))
 
 
 def check_binary_labels(t, name="t", hint=""):
@@ -248,58 +245,12 @@ def lipschitz_constant(X, l2=0.0):
     -------
     L : float
     """
-    X = as_array(X, "X", 2)
+    X = as_array(X, "X", 2, detach=True)
     xp, (X,) = same_kind(X=X)
-    return _lipschitz(xp, _with_ones(xp, X), check_nonneg(l2, "l2"))
-
-
-def _with_ones(xp, X):
-    """[X 1], (N, D+1): the bias b is the weight of a column of ones."""
-    ones = xp.ones((X.shape[0], 1), dtype=X.dtype, device=getattr(X, "device", None))
-    return xp.concat([X, ones], axis=1)
-
-
-def _lipschitz(xp, Xa, l2):
-    N, D1 = Xa.shape
-    G = Xa.T @ Xa if N >= D1 else Xa @ Xa.T  # the same nonzero eigenvalues; take the smaller
-    return float(xp.max(xp.linalg.eigvalsh(G))) / (4 * N) + l2
-
-
-def _preconditioner(xp, Xa, penalty):
-    """P = M^-1 for the Hessian bound M = [X 1]^T [X 1] / (4N) + l2 diag(1, ..., 1, 0).
-
-    J(theta + d) <= J(theta) + g^T d + d^T M d / 2 for every d, and the step d = -P g
-    minimizes that bound. P is computed once, from M's eigendecomposition; an
-    inexact P changes the path of the descent, not the point it converges to.
-    """
-    N, D1 = Xa.shape
-    M = (Xa.T @ Xa) / (4 * N) + _diag(xp, penalty)
-    lam, Q = xp.linalg.eigh(M)
-    eps = float(xp.finfo(Xa.dtype).eps)
-    if float(lam[0]) <= D1 * eps * float(lam[-1]):
-        raise ValueError(
-            "precondition=True needs a positive definite Hessian bound, but the columns of [X 1] are "
-            f"linearly dependent, or nearly (eigenvalues of M from {float(lam[0]):.1e} to {float(lam[-1]):.1e}): "
-            "a constant or duplicated feature? Use l2 > 0 or remove the feature"
-        )
-    return (Q / lam) @ Q.T
-
-
-def _diag(xp, v):
-    D1 = v.shape[0]
-    return xp.eye(D1, dtype=v.dtype, device=getattr(v, "device", None)) * v
+    return _top_curvature(xp, _with_ones(xp, X)) / 4 + check_nonneg(l2, "l2")
 
 
 # --------------------------------------------------------------------------- the model and its fit
-
-
-def _like(a, X):
-    """A parameter (array, tensor or float) as the kind, device and dtype of X."""
-    if is_torch_array(X):
-        import torch
-
-        return torch.as_tensor(a, device=X.device, dtype=X.dtype)
-    return np.asarray(a.detach().cpu() if is_torch_array(a) else a, dtype=X.dtype)
 
 
 class LogisticRegressionModel:
@@ -309,9 +260,9 @@ class LogisticRegressionModel:
     ----------
     w : (D,) weights, NumPy or tensor (the kind given to the fit)
     b : float (NumPy) or 0-d tensor, the bias
-    history : dict with "loss" (the cost J, penalty included) and "accuracy" on the
-        training data, (steps + 1,) each: before every step and after the last one
-        (empty arrays when the fit ran with ``record_history=False``).
+    history : dict of (steps + 1,) NumPy float64 arrays, the format of `helpers.fitting`:
+        "loss" (the cost J, penalty included) and "train_acc" (the training accuracy), at the
+        start and after every step (empty arrays when the fit ran with ``record_history=False``).
     lr, l2 : the learning rate used and the L2 penalty
     steps : the number of steps run (fewer than asked when ``tol`` stopped the fit)
     converged : whether the gradient fell below ``tol``
@@ -331,7 +282,7 @@ class LogisticRegressionModel:
         if X.shape[1] != self.w.shape[0]:
             raise ValueError(f"X has {X.shape[1]} columns (features) but the model was fitted on "
                              f"{self.w.shape[0]}; give it the same features, shape (N, {self.w.shape[0]})")
-        return X @ _like(self.w, X) + _like(self.b, X)
+        return X @ backend.like(self.w, X) + backend.like(self.b, X)
 
     def predict_proba(self, X):
         """P(t = 1 | x) = sigmoid(X w + b) for each row of X: (N,), same kind as X.
@@ -339,32 +290,71 @@ class LogisticRegressionModel:
         (scikit-learn's ``predict_proba`` returns (N, 2), both classes; this is its second column.)
         """
         z = self.decision_function(X)
-        xp, (z,) = same_kind(z=z)
-        return _sigmoid(xp, z)
+        return _sigmoid(backend.namespace(z), z)
 
     def predict(self, X):
         """Predicted labels: 1 where sigmoid(z) >= 0.5, i.e. z >= 0; (N,) int64, same kind as X."""
         z = self.decision_function(X)
-        xp, (z,) = same_kind(z=z)
+        xp = backend.namespace(z)
         return xp.astype(z >= 0, xp.int64)
 
 
-def _to_compute_device(X, t, device):
-    """Move the data once to where it is computed; return (X, t, back) with back() the way home."""
-    import torch
+class _Objective:
+    """The regularized cross-entropy J(theta) of theta = (w, b) on the data, as `descend` evaluates it."""
 
-    from .device import default_device
+    def __init__(self, xp, X, t, l2):
+        (self.N, D), self.xp, self.t, self.l2 = X.shape, xp, t, l2
+        self.Xa = _with_ones(xp, X)  # z = [X 1] theta
+        dev = backend.device(X)
+        self.penalty = l2 * xp.concat([xp.ones(D, dtype=X.dtype, device=dev), xp.zeros(1, dtype=X.dtype, device=dev)])
+        self.positive = t == 1
 
-    device = default_device() if device is None else torch.device(device)
-    if not is_torch_array(X) and device.type == "cpu":
-        # NumPy data on the CPU: NumPy computes it (less overhead than torch); labels in the precision of X
-        return X, t.astype(X.dtype, copy=False), lambda a: a
-    home = None if is_torch_array(X) else "numpy"
-    X = torch.as_tensor(X).detach().to(device)
-    t = torch.as_tensor(t).detach().to(device=device, dtype=X.dtype)
-    if home == "numpy":
-        return X, t, lambda a: a.detach().cpu().numpy()
-    return X, t, lambda a: a
+    def zeros(self):
+        return self.xp.zeros(self.Xa.shape[1], dtype=self.Xa.dtype, device=backend.device(self.Xa))
+
+    def evaluate(self, theta, idx, record):
+        """(J, correct predictions, dJ/dtheta) at theta; J and the count only when ``record``."""
+        xp, z = self.xp, self.Xa @ theta
+        g = ((_sigmoid(xp, z) - self.t) @ self.Xa) / self.N + self.penalty * theta  # (dJ/dw, dJ/db)
+        if not record:
+            return None, None, g
+        # sum() / N, the method: NumPy's mean and the namespace's sum cost up to twice as much on small
+        # arrays, and this runs every step (both libraries have the method)
+        J = _cross_entropy(xp, z, self.t).sum() / self.N + 0.5 * (theta @ (self.penalty * theta))
+        return J, ((z >= 0) == self.positive).sum(), g
+
+    def lipschitz(self):
+        return _top_curvature(self.xp, self.Xa) / 4 + self.l2
+
+    def preconditioner(self):
+        """P = M^-1 for the Hessian bound M = [X 1]^T [X 1] / (4N) + l2 diag(1, ..., 1, 0).
+
+        J(theta + d) <= J(theta) + g^T d + d^T M d / 2 for every d, and the step d = -P g
+        minimizes that bound. P is computed once, from M's eigendecomposition; an
+        inexact P changes the path of the descent, not the point it converges to.
+        """
+        xp, Xa = self.xp, self.Xa
+        D1 = Xa.shape[1]
+        M = (Xa.T @ Xa) / (4 * self.N) + xp.eye(D1, dtype=Xa.dtype, device=backend.device(Xa)) * self.penalty
+        lam, Q = backend.eigh(M)
+        eps = float(xp.finfo(Xa.dtype).eps)
+        if float(lam[0]) <= D1 * eps * float(lam[-1]):
+            raise ValueError(
+                "precondition=True needs a positive definite Hessian bound, but the columns of [X 1] are "
+                f"linearly dependent, or nearly (eigenvalues of M from {float(lam[0]):.1e} to {float(lam[-1]):.1e}): "
+                "a constant or duplicated feature? Use l2 > 0 or remove the feature"
+            )
+        P = (Q / lam) @ Q.T
+        return lambda g: P @ g
+
+
+def _check_fit(X, t, lr, steps, l2, tol):
+    X = as_array(X, "X", 2, detach=True)
+    t = check_binary_labels(backend.detach(t), "t")
+    check_rows("X", X, "t", t)
+    same_kind(X=X, t=t)
+    lr = None if lr is None else check_positive(lr, "lr")
+    return X, backend.like(t, X), lr, check_nonneg_int(steps, "steps"), check_nonneg(l2, "l2"), check_nonneg(tol, "tol")
 
 
 def fit_logistic_regression(X, t, lr=None, steps=1000, l2=0.0, device=None, progress=False, *,
@@ -385,6 +375,8 @@ def fit_logistic_regression(X, t, lr=None, steps=1000, l2=0.0, device=None, prog
       (default lr = 1: the minimizer of the quadratic upper bound on J; Boehning 1992).
       M is (D+1) x (D+1) and is computed once.
 
+    The loop, the momentum, ``tol``, the progress bar and the history are `helpers.fitting`'s.
+
     Parameters
     ----------
     X : (N, D) array or tensor
@@ -397,8 +389,8 @@ def fit_logistic_regression(X, t, lr=None, steps=1000, l2=0.0, device=None, prog
         The L2 penalty lambda (the bias is not penalized). scikit-learn's
         ``LogisticRegression(C=C)`` minimizes the same function times N C: ``l2 = 1 / (N * C)``.
     device : str or torch.device, optional
-        Where to compute (default `helpers.default_device()`). The data is moved there once.
-        NumPy data on the CPU is computed by NumPy itself.
+        Where to compute. Default: where X is (NumPy computes NumPy data; a tensor stays on its
+        device). Given, the data is moved there once, and the results come back as the kind of X.
     progress : bool, default False
         Show a progress bar.
     nesterov, precondition : bool, default False
@@ -415,89 +407,31 @@ def fit_logistic_regression(X, t, lr=None, steps=1000, l2=0.0, device=None, prog
     Returns
     -------
     LogisticRegressionModel
-        ``.w`` and ``.b`` of the kind of X (NumPy, or tensors on the device used),
+        ``.w`` and ``.b`` of the kind of X (NumPy, or tensors on X's device, in X's dtype),
         ``.predict_proba(X)``, ``.predict(X)``, ``.history``, ``.steps``, ``.converged``.
 
     Warns
     -----
-    RuntimeWarning
+    helpers.fitting.DivergenceWarning (a RuntimeWarning)
         When J ends higher than it started (lr too large), with the critical rate.
     """
-    X = as_array(X, "X", 2)
-    t = check_binary_labels(t, "t")
-    check_rows("X", X, "t", t)
-    same_kind(X=X, t=t)
-    lr = None if lr is None else check_positive(lr, "lr")
-    steps = check_nonneg_int(steps, "steps")
-    l2 = check_nonneg(l2, "l2")
-    tol = check_nonneg(tol, "tol")
-
-    X, t, back = _to_compute_device(X, t, device)
-    xp, (X, t) = same_kind(X=X, t=t)
-    N, D = X.shape
-    dev = getattr(X, "device", None)
-    Xa = _with_ones(xp, X)  # theta = (w, b) and z = [X 1] theta
-    penalty = l2 * xp.concat([xp.ones(D, dtype=X.dtype, device=dev), xp.zeros(1, dtype=X.dtype, device=dev)])
-    P = _preconditioner(xp, Xa, penalty) if precondition else None
-    if lr is None:
-        lr = 1.0 if precondition else 1.0 / _lipschitz(xp, Xa, l2)
-
-    theta = xp.zeros(D + 1, dtype=X.dtype, device=dev)
-    prev, k = theta, 0.0  # the previous iterate and the momentum counter (Nesterov)
-    loss = xp.zeros(steps + 1 if record_history else 0, dtype=X.dtype, device=dev)
-    acc = xp.zeros_like(loss)
-    positive = t == 1
-    converged, steps_run = False, 0
-    for step in _steps(steps, progress):
-        v = theta + (k / (k + 3.0)) * (theta - prev) if nesterov else theta  # look ahead along the last move
-        z = Xa @ v
-        if record_history:
-            loss[step], acc[step] = _cost_from_logits(xp, z, t, v, penalty), _accuracy_from_logits(xp, z, positive)
-        g = ((_sigmoid(xp, z) - t) @ Xa) / N + penalty * v  # (dJ/dw, dJ/db) at v
-        prev, theta = theta, v - lr * (g if P is None else P @ g)
-        steps_run += 1
-        if nesterov:  # keep the momentum while the steps go downhill, restart it when one goes up
-            k = (k + 1.0) * (g @ (theta - prev) <= 0)
-        if tol and float(xp.max(xp.abs(g))) <= tol:
-            converged = True
-            break
-
-    J_start = _cost_from_logits(xp, xp.zeros_like(t), t, xp.zeros_like(theta), penalty)  # log 2, computed alike
-    z = Xa @ theta
-    J_end = _cost_from_logits(xp, z, t, theta, penalty)
-    if record_history:
-        loss[steps_run], acc[steps_run] = J_end, _accuracy_from_logits(xp, z, positive)
-        loss, acc = loss[: steps_run + 1], acc[: steps_run + 1]
-    if not float(J_end) <= float(J_start):  # went up, or overflowed to NaN
-        critical = "2 (the step minimizing the bound is lr = 1)" if precondition \
-            else f"2/L = {2 / _lipschitz(xp, Xa, l2):.4g}"
-        warnings.warn(
-            f"fit_logistic_regression: the cost went up from {float(J_start):.4g} to {float(J_end):.4g}: "
-            f"lr = {lr:.4g} is too large for this data; gradient descent is guaranteed to descend for lr < "
-            f"{critical} (lr=None picks a safe rate)",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-    w, b = back(theta[:D]), back(theta[D])
+    X, t, lr, steps, l2, tol = _check_fit(X, t, lr, steps, l2, tol)
+    (X, t), home = backend.compute_on(device, X, t)
+    with backend.small_problem_threads(X, work=X.shape[0] * (X.shape[1] + 1)):
+        objective = _Objective(backend.namespace(X), X, t, l2)
+        P = objective.preconditioner() if precondition else None
+        if lr is None:
+            lr = 1.0 if precondition else 1.0 / objective.lipschitz()
+        trace = descend(objective.evaluate, objective.zeros(), lr, steps, N=X.shape[0], precondition=P,
+                        nesterov=nesterov, tol=tol, record=record_history, progress=progress)
+        if trace.went_up():
+            critical = "2 (the step minimizing the bound is lr = 1)" if precondition \
+                else f"2/L = {2 / objective.lipschitz():.4g}"
+            warn_went_up("fit_logistic_regression", trace, lr, critical, "lr=None picks a safe rate")
+    theta = home(trace.theta)
+    D = X.shape[1]
     return LogisticRegressionModel(
-        w=w, b=b if is_torch_array(b) else float(b),
-        history={"loss": back(loss), "accuracy": back(acc)},
-        lr=float(lr), l2=l2, steps=steps_run, converged=converged,
+        w=theta[:D], b=backend.scalar(theta[D]), history=trace.history,
+        lr=float(lr), l2=l2, steps=trace.steps, converged=trace.converged,
     )
 
-
-def _cost_from_logits(xp, z, t, theta, penalty):
-    # the mean written as sum / N: NumPy's mean costs twice as much on small arrays, and this runs every step
-    return _cross_entropy(xp, z, t).sum() / z.shape[0] + 0.5 * (theta @ (penalty * theta))
-
-
-def _accuracy_from_logits(xp, z, positive):
-    return xp.astype(((z >= 0) == positive).sum(), z.dtype) / z.shape[0]
-
-
-def _steps(steps, progress):
-    if not progress:
-        return range(steps)
-    from tqdm.auto import tqdm
-
-    return tqdm(range(steps), desc="gradient descent", unit="step")

@@ -1,18 +1,23 @@
 """Plotting code the notebooks use, kept out of the notebooks' way.
 
-Every function draws on the given ``ax`` (or a new figure) and returns the
-figure, so a notebook cell ends with ``plt.show()``.
+Every function draws on the given ``ax`` (or ``fig``) and returns the figure;
+without one it makes one new pyplot figure, which the cell's ``plt.show()``
+displays and closes. Code that redraws (an explorer) passes its own figure:
+it is reused, never piled up.
 """
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import backend
+from ._checks import as_array, check_rows
+from .logistic import binary_cross_entropy, sigmoid
+from .solvers import lr_regime, solve_direct
+
 
 def _numpy(a):
-    """A tensor or array-like as a NumPy array (for plotting)."""
-    if hasattr(a, "detach"):
-        a = a.detach().cpu().numpy()
-    return np.asarray(a, dtype=float)
+    """A tensor or array-like as a float64 NumPy array (for plotting)."""
+    return np.asarray(backend.to_numpy(a), dtype=float)
 
 
 def _axes(ax, **fig_kw):
@@ -61,8 +66,6 @@ REGIME_COLORS = {"crawl": "tab:blue", "good": "tab:green", "oscillate": "tab:ora
 
 def _one_feature(X, t):
     """x (N,) and t (N,) as float64 NumPy arrays, for the plots of J(w, b) with one feature."""
-    from ._checks import as_array, check_rows
-
     X = as_array(X, "X", (1, 2))
     t = as_array(t, "t", 1)
     check_rows("X", X, "t", t)
@@ -90,8 +93,6 @@ class CostBowl:
     """
 
     def __init__(self, X, t):
-        from .solvers import solve_direct
-
         self.x, self.t = _one_feature(X, t)
         w, b = solve_direct(self.x[:, None], self.t)
         self.w_star, self.b_star = float(w[0]), float(b)
@@ -298,8 +299,6 @@ def plot_lr_scale(lr, critical, ax=None, lo=1e-3, hi=2.0):
     -------
     matplotlib.figure.Figure
     """
-    from .solvers import lr_regime
-
     fig, ax = _axes(ax, figsize=(8, 0.9))
     edges = {"crawl": (lo, 0.05), "good": (0.05, 0.5), "oscillate": (0.5, 1.0), "diverge": (1.0, hi)}
     for name, (a, b) in edges.items():
@@ -438,8 +437,6 @@ def plot_decision_boundary(model, X, t, ax=None, feature_names=("$x_1$", "$x_2$"
     -------
     matplotlib.figure.Figure
     """
-    from .logistic import sigmoid
-
     w, b = (model.w, model.b) if hasattr(model, "w") else model
     w, b, X, t = _numpy(w).ravel(), float(_numpy(b)), _numpy(X), _numpy(t)
     if X.ndim != 2 or X.shape[1] != 2 or w.shape != (2,):
@@ -484,8 +481,6 @@ def plot_surrogate_losses(ax=None, z_range=(-4.0, 4.0)):
     -------
     matplotlib.figure.Figure
     """
-    from .logistic import binary_cross_entropy, sigmoid
-
     fig, ax = _axes(ax, figsize=(6, 4))
     z = np.linspace(*z_range, 801)
     ones = np.ones_like(z)
@@ -502,7 +497,7 @@ def plot_surrogate_losses(ax=None, z_range=(-4.0, 4.0)):
     return fig
 
 
-def plot_logistic_fit(X, t, w, b, feature_names=("$x_1$", "$x_2$"), class_names=("t = 0", "t = 1")):
+def plot_logistic_fit(X, t, w, b, feature_names=("$x_1$", "$x_2$"), class_names=("t = 0", "t = 1"), fig=None):
     """A logistic classifier on two features: its boundary, and what each example costs.
 
     Left: `plot_decision_boundary`. Right: every example's cross-entropy on the curve
@@ -513,18 +508,22 @@ def plot_logistic_fit(X, t, w, b, feature_names=("$x_1$", "$x_2$"), class_names=
     Parameters
     ----------
     X : (N, 2), t : (N,) labels 0 and 1, w : (2,), b : float
+    fig : matplotlib Figure, optional
+        Draw into this figure (cleared first) instead of a new one: redraws reuse it.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    from .logistic import binary_cross_entropy
-
     X, t, w, b = _numpy(X), _numpy(t), _numpy(w).ravel(), float(_numpy(b))
     z = X @ w + b
     losses = binary_cross_entropy(z, t, reduction="none")
     J, acc = float(np.mean(losses)), float(np.mean((z >= 0) == (t == 1)))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 4.2))
+    if fig is None:
+        fig = plt.figure(figsize=(10.5, 4.2))
+    else:
+        fig.clear()
+    left, right = fig.subplots(1, 2)
     plot_decision_boundary((w, b), X, t, ax=left, feature_names=feature_names, class_names=class_names)
     m = (2 * t - 1) * z
     reach = max(4.0, float(np.abs(m).max()))
@@ -559,7 +558,7 @@ def plot_image_grid(images, titles=None, ncols=10, cmap="gray_r", symmetric=Fals
     symmetric : bool
         Center the color scale on 0 (for weights: red positive, blue negative), one scale for all images.
     """
-    images = np.asarray(images.detach().cpu() if hasattr(images, "detach") else images, dtype=float)
+    images = _numpy(images)
     M, D = images.shape
     side = int(round(D ** 0.5))
     if side * side != D:
@@ -583,17 +582,20 @@ def plot_image_grid(images, titles=None, ncols=10, cmap="gray_r", symmetric=Fals
     return fig
 
 
-def plot_history(history, title="Training"):
-    """Loss and accuracy per epoch from a fit's ``history`` dict (keys loss, train_acc, optional val_acc)."""
+def plot_history(history, title="Training", xlabel="epoch"):
+    """Loss and accuracy from a fit's ``history`` (`helpers.fitting`: loss, train_acc, optional val_acc).
+
+    Entry k is drawn at k, the number of epochs (or steps) taken: 0 is the start.
+    """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
-    epochs = np.arange(1, len(history["loss"]) + 1)
+    epochs = np.arange(len(history["loss"]))
     ax1.plot(epochs, history["loss"])
-    ax1.set(xlabel="epoch", ylabel="J (training objective)", yscale="log", title=f"{title}: loss")
+    ax1.set(xlabel=xlabel, ylabel="J (training objective)", yscale="log", title=f"{title}: loss")
     ax1.grid(True, which="both", alpha=0.3)
     ax2.plot(epochs, history["train_acc"], label="training")
     if "val_acc" in history:
         ax2.plot(epochs, history["val_acc"], label="validation")
-    ax2.set(xlabel="epoch", ylabel="accuracy", title=f"{title}: accuracy", ylim=(0.8, 1.0))
+    ax2.set(xlabel=xlabel, ylabel="accuracy", title=f"{title}: accuracy", ylim=(0.8, 1.0))
     ax2.grid(True, alpha=0.3)
     ax2.legend()
     fig.tight_layout()

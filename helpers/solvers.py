@@ -18,17 +18,26 @@ Gradient descent (`gradient_descent`) reaches the same minimum by repeating
 
 which converges for every start when lr < 2 / lambda_max, with lambda_max
 the largest eigenvalue of the Hessian of J in (w, b) (`critical_learning_rate`).
+
+`solve_direct` is a differentiable function of its inputs (tensors keep their
+autograd graph through it); `gradient_descent` and `critical_learning_rate` are
+algorithms: they compute on detached inputs, and their results hold no graph.
 """
 
 import math
 import warnings
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
-from array_api_compat import device as _device
-from array_api_compat import is_torch_array
 
+from . import backend
 from ._checks import as_array, as_scalar, check_nonneg, check_nonneg_int, check_positive, check_rows, same_kind
+from .fitting import DivergenceWarning
+from .linear import _top_curvature, _with_ones
+
+__all__ = ["MAX_CONDITION", "DivergenceWarning", "GDResult", "critical_learning_rate", "gradient_descent",
+           "lr_regime", "solve_direct"]
 
 #: Above this condition number of Xc^T Xc (squared that of Xc) the normal
 #: equations lose too many digits, and the SVD least-squares solve is used.
@@ -36,26 +45,14 @@ MAX_CONDITION = 1e10
 
 
 def _cholesky_solve(xp, A, r):
-    """Solve A w = r for symmetric positive definite A; None when A is not (numerically) SPD."""
-    if is_torch_array(A):
-        import torch
-
-        L, info = torch.linalg.cholesky_ex(A)
-        if int(info) != 0:
-            return None, math.inf
-        w = torch.cholesky_solve(r[:, None], L)[:, 0]
-    else:
-        import numpy as np
-        import scipy.linalg
-
-        try:
-            L = np.linalg.cholesky(A)
-        except np.linalg.LinAlgError:
-            return None, math.inf
-        w = scipy.linalg.cho_solve((L, True), r, check_finite=False)
-    d = xp.abs(xp.linalg.diagonal(L)) if hasattr(xp.linalg, "diagonal") else xp.abs(xp.diagonal(L))
-    cond = float(xp.max(d) / xp.min(d)) ** 2 if float(xp.min(d)) > 0 else math.inf
-    return w, cond
+    """Solve A w = r for symmetric positive definite A; returns (w, condition number of A), (None, inf) if not SPD."""
+    L = backend.cholesky(A)
+    if L is None:
+        return None, math.inf
+    d = backend.detach(xp.abs(xp.linalg.diagonal(L)))  # a number about A, not part of the result's graph
+    lo = float(xp.min(d))
+    cond = (float(xp.max(d)) / lo) ** 2 if lo > 0 else math.inf
+    return backend.cholesky_solve(L, r), cond
 
 
 def _centered_gram(xp, X, x_mean, tc):
@@ -66,8 +63,8 @@ def _centered_gram(xp, X, x_mean, tc):
     """
     N, D = X.shape
     rows = max(2048, 2**17 // D)  # about 1 MiB of float64 per block
-    A = xp.zeros((D, D), dtype=X.dtype, device=getattr(X, "device", None))
-    r = xp.zeros((D,), dtype=X.dtype, device=getattr(X, "device", None))
+    A = xp.zeros((D, D), dtype=X.dtype, device=backend.device(X))
+    r = xp.zeros((D,), dtype=X.dtype, device=backend.device(X))
     for i in range(0, N, rows):  # a loop over blocks of rows, not over examples
         Xc = X[i:i + rows] - x_mean
         A = A + Xc.T @ Xc
@@ -79,9 +76,21 @@ def _lstsq_min_norm(xp, Xc, tc, l2_total):
     """Minimum-norm least squares through the SVD (rank-revealing, no normal equations)."""
     U, s, Vt = xp.linalg.svd(Xc, full_matrices=False)
     eps = float(xp.finfo(Xc.dtype).eps)
-    keep = s > max(Xc.shape) * eps * float(s[0])
-    filt = xp.where(keep, s / (s * s + l2_total), xp.zeros_like(s))
+    keep = s > max(Xc.shape) * eps * float(backend.detach(s[0]))
+    s_kept = xp.where(keep, s, xp.ones_like(s))  # no 0 / 0 for the singular values dropped
+    filt = xp.where(keep, s_kept / (s_kept * s_kept + l2_total), xp.zeros_like(s))
     return Vt.T @ (filt * (U.T @ tc))
+
+
+def _warn_fallback(cond):
+    why = "singular (a feature is constant or a combination of others)" if math.isinf(cond) \
+        else f"ill-conditioned (condition number about {cond:.1e} > {MAX_CONDITION:.0e})"
+    warnings.warn(
+        f"solve_direct: X^T X (centered) is {why}; using a least-squares solve through the SVD, "
+        "which returns the minimum-norm solution",
+        RuntimeWarning,
+        stacklevel=3,
+    )
 
 
 def solve_direct(X, t, l2=0.0):
@@ -106,30 +115,20 @@ def solve_direct(X, t, l2=0.0):
     w : (D,) same kind as X
     b : float (NumPy input) or 0-d tensor
     """
-    X = as_array(X, "X", 2)
-    t = as_array(t, "t", 1)
-    check_rows("X", X, "t", t)
-    xp, (X, t) = same_kind(X=X, t=t)
+    xp, (X, t) = _check_Xt(X, t)
     l2 = check_nonneg(l2, "l2")
     N = X.shape[0]
     x_mean, t_mean = xp.mean(X, axis=0), xp.mean(t)
     tc = t - t_mean
     A, r = _centered_gram(xp, X, x_mean, tc)
     if l2 > 0:
-        A = A + (N * l2) * xp.eye(A.shape[0], dtype=A.dtype, device=getattr(A, "device", None))
+        A = A + (N * l2) * xp.eye(A.shape[0], dtype=A.dtype, device=backend.device(A))
     w, cond = _cholesky_solve(xp, A, r)
     if w is None or cond > MAX_CONDITION:
-        why = "singular (a feature is constant or a combination of others)" if w is None or math.isinf(cond) \
-            else f"ill-conditioned (condition number about {cond:.1e} > {MAX_CONDITION:.0e})"
-        warnings.warn(
-            f"solve_direct: X^T X (centered) is {why}; using a least-squares solve through the SVD, "
-            "which returns the minimum-norm solution",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+        _warn_fallback(cond)
         w = _lstsq_min_norm(xp, X - x_mean, tc, N * l2)
     b = t_mean - x_mean @ w
-    return w, (float(b) if not is_torch_array(b) else b)
+    return w, backend.scalar(b)
 
 
 # ---------------------------------------------------------------------------
@@ -141,10 +140,6 @@ def solve_direct(X, t, l2=0.0):
 #: descent also counts as diverged when it ends with a cost above its starting
 #: one: with lr <= the critical rate the cost of full-batch descent never rises.
 EXPLODE = 1e4
-
-
-class DivergenceWarning(RuntimeWarning):
-    """Gradient descent stopped because the cost became non-finite or exploded."""
 
 
 @dataclass
@@ -183,9 +178,9 @@ class GDResult:
                 f"J = {float(self.costs[0]):.6g} -> {float(self.costs[-1]):.6g})")
 
 
-def _check_Xt(X, t):
-    X = as_array(X, "X", 2)
-    t = as_array(t, "t", 1)
+def _check_Xt(X, t, detach=False):
+    X = as_array(X, "X", 2, detach=detach)
+    t = as_array(t, "t", 1, detach=detach)
     check_rows("X", X, "t", t)
     return same_kind(X=X, t=t)
 
@@ -216,26 +211,21 @@ def critical_learning_rate(X, iters=None):
     -------
     float
     """
-    X = as_array(X, "X", 2)
+    X = as_array(X, "X", 2, detach=True)
     xp, (X,) = same_kind(X=X)
-    N, D = X.shape
     if iters is None:
-        s = xp.sum(X, axis=0)
-        top = xp.concat([X.T @ X, s[:, None]], axis=1)
-        bottom = xp.concat([s, xp.asarray([N], dtype=X.dtype, device=_device(X))])[None, :]
-        H = xp.concat([top, bottom], axis=0) / N
-        lam = float(xp.linalg.eigvalsh(H)[-1])
-    else:
-        iters = check_nonneg_int(iters, "iters")
-        if iters < 1:
-            raise ValueError(f"iters must be >= 1, got {iters}")
-        v = xp.asarray(np.random.default_rng(0).normal(size=D + 1), dtype=X.dtype, device=_device(X))
-        v = v / xp.linalg.vector_norm(v)
-        for _ in range(iters):
-            u = X @ v[:D] + v[D]  # [X 1] v
-            Hv = xp.concat([u @ X, xp.sum(u)[None]]) / N  # [X 1]^T u / N
-            lam = float(xp.linalg.vector_norm(Hv))
-            v = Hv / lam
+        return 2.0 / _top_curvature(xp, _with_ones(xp, X))
+    iters = check_nonneg_int(iters, "iters")
+    if iters < 1:
+        raise ValueError(f"iters must be >= 1, got {iters}")
+    N, D = X.shape
+    v = xp.asarray(np.random.default_rng(0).normal(size=D + 1), dtype=X.dtype, device=backend.device(X))
+    v = v / xp.linalg.vector_norm(v)
+    for _ in range(iters):
+        u = X @ v[:D] + v[D]  # [X 1] v
+        Hv = xp.concat([u @ X, xp.sum(u)[None]]) / N  # [X 1]^T u / N
+        lam = float(xp.linalg.vector_norm(Hv))
+        v = Hv / lam
     return 2.0 / lam
 
 
@@ -305,25 +295,54 @@ def gradient_descent(X, t, lr, steps, w0=None, b0=0.0, batch_size=None, seed=0, 
     -------
     GDResult
         ``.w``, ``.b``, ``.costs``, ``.path``, ``.converged``, ``.diverged``,
-        ``.lr``, ``.steps``; arrays of the same kind as X.
+        ``.lr``, ``.steps``; arrays of the same kind as X. Tensors that require
+        grad are computed on detached: the result holds no autograd graph.
     """
-    xp, (X, t) = _check_Xt(X, t)
-    lr = check_positive(lr, "lr")
-    steps = check_nonneg_int(steps, "steps")
-    N, D = X.shape
-    dev = _device(X)
+    xp, (X, t) = _check_Xt(X, t, detach=True)
+    w, b = _check_start(xp, X, w0, b0)
+    lr, steps, batch_size, seed, tol = _check_options(X.shape[0], lr, steps, batch_size, seed, tol, precompute)
+    evaluate = _GramStats(xp, X, t).cost_and_gradient if precompute else partial(_full_batch, xp, X, t)
+    batches = None if batch_size is None else _Minibatches(xp, X, t, batch_size, seed)
+    rule = _StoppingRule(xp, t, tol)
+    path = []
+    with np.errstate(over="ignore", invalid="ignore"):  # an exploding cost is the stopping rule's business
+        for k in range(steps + 1):
+            J, grad = evaluate(w, b, need_grad=(batches is None and k < steps) or tol is not None)
+            if rule.record(J, grad):  # the point is kept when its cost is finite
+                path.append(xp.concat([w, b[None]]))
+            if rule.stopped or k == steps:
+                break
+            dw, db = grad if batches is None else batches.gradient(w, b)
+            w = w - lr * dw  # the update rule: a step of size lr against the gradient
+            b = b - lr * db
+    if batches is None and not rule.diverged and rule.rose(X.dtype):
+        rule.diverged = True  # full batch: with lr <= critical the cost never rises, so it is diverging
+    if rule.diverged:
+        _warn_divergence(X, lr, batch_size, rule, k)
+    return _result(xp, path, rule, lr)
+
+
+def _check_start(xp, X, w0, b0):
+    """The starting point (w, b) as arrays of X's kind, dtype and device (copies, without autograd graph)."""
+    D, dev = X.shape[1], backend.device(X)
     if w0 is None:
         w = xp.zeros((D,), dtype=X.dtype, device=dev)
     else:
-        w = as_array(w0, "w0", 1)
+        w = as_array(w0, "w0", 1, detach=True)
         if w.shape[0] != D:
             raise ValueError(f"X has {D} columns (features) but w0 has {w.shape[0]} entries; w0 needs shape (D,)")
-        if not (is_torch_array(w0) or isinstance(w0, np.ndarray)):  # a list: becomes X's kind
+        if not (backend.is_tensor(w0) or isinstance(w0, np.ndarray)):  # a list: becomes X's kind
             w = xp.asarray(w, dtype=X.dtype, device=dev)
-        _, (X, w) = same_kind(X=X, w0=w)
+        same_kind(X=X, w0=w)
         w = xp.asarray(w, dtype=X.dtype, device=dev, copy=True)
     b = as_scalar(b0, "b0")
-    b = xp.asarray(float(b) if not is_torch_array(b) else b.item(), dtype=X.dtype, device=dev)
+    b = xp.asarray(float(backend.detach(b)), dtype=X.dtype, device=dev)
+    return w, b
+
+
+def _check_options(N, lr, steps, batch_size, seed, tol, precompute):
+    lr = check_positive(lr, "lr")
+    steps = check_nonneg_int(steps, "steps")
     if batch_size is not None:
         batch_size = check_nonneg_int(batch_size, "batch_size")
         if not 1 <= batch_size <= N:
@@ -337,70 +356,20 @@ def gradient_descent(X, t, lr, steps, w0=None, b0=0.0, batch_size=None, seed=0, 
             raise ValueError(f"tol must be >= 0, got {tol}")
     if precompute not in (True, False):
         raise TypeError(f"precompute must be True or False, got {precompute!r}")
+    return lr, steps, batch_size, seed, tol
 
-    if precompute:
-        stats = _GramStats(xp, X, t)
-        evaluate = stats.cost_and_gradient
-    else:
-        def evaluate(w, b, need_grad):
-            r = X @ w + b - t  # residuals y - t
-            J = (r @ r) / (2 * N)
-            return J, ((r @ X) / N, xp.sum(r) / N) if need_grad else None
 
-    order = np.random.default_rng(seed)
-    batches = _minibatches(xp, order, N, batch_size, dev) if batch_size is not None else None
-    scale = max(float(t @ t) / (2 * N), 0.0)
-    path = [xp.concat([w, b[None]])]
-    costs = []
-    g0 = None
-    converged = diverged = False
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(steps + 1):
-            need_full_grad = batches is None and k < steps or tol is not None
-            J, grad = evaluate(w, b, need_full_grad)
-            J_float = float(J)
-            if not math.isfinite(J_float):
-                if k == 0:
-                    raise ValueError(f"the cost at the start is {J_float} (overflow in {X.dtype}); rescale X and t")
-                diverged = True
-                path.pop()  # keep only points with a finite cost
-                break
-            costs.append(J)
-            if k == 0:
-                J0, scale = J_float, max(scale, J_float)
-                rise = 1e-6 * J0 + 1e3 * float(xp.finfo(X.dtype).eps) * scale  # more than rounding
-            elif J_float > EXPLODE * scale:
-                diverged = True
-                break
-            if tol is not None:
-                g_norm = float(xp.sqrt(grad[0] @ grad[0] + grad[1] * grad[1]))
-                g0 = g_norm if g0 is None else g0
-                if g_norm <= tol * g0:
-                    converged = True
-                    break
-            if k == steps:
-                break
-            if batches is not None:
-                idx = next(batches)
-                Xb, tb = xp.take(X, idx, axis=0), xp.take(t, idx, axis=0)
-                rb = Xb @ w + b - tb
-                grad = ((rb @ Xb) / idx.shape[0], xp.sum(rb) / idx.shape[0])
-            w = w - lr * grad[0]
-            b = b - lr * grad[1]
-            path.append(xp.concat([w, b[None]]))
-    if batches is None and not diverged and float(costs[-1]) > J0 + rise:
-        diverged = True  # full batch: with lr <= critical the cost never rises, so it is diverging
-    if diverged:
-        _warn_divergence(X, lr, batch_size, float(costs[0]), J_float, len(path) - 1 if math.isfinite(J_float)
-                         else len(path))
-    path = xp.stack(path)
-    costs = xp.stack([xp.asarray(c, dtype=X.dtype, device=dev) for c in costs])
-    w, b = path[-1, :D], path[-1, D]
-    return GDResult(
-        w=xp.asarray(w, copy=True), b=xp.asarray(b, copy=True) if is_torch_array(b) else float(b),
-        costs=costs, path=path,
-        converged=converged, diverged=diverged, lr=lr, steps=path.shape[0] - 1,
-    )
+def _full_batch(xp, X, t, w, b, need_grad=True):
+    """The cost J(w, b) on all N examples and, when asked, its gradient: the one evaluation of a step.
+
+    One pass computes the residuals r = X w + b - t; then J = r.r / 2N,
+    dJ/dw = X^T r / N and dJ/db = mean(r). Returns (J, (dJ/dw, dJ/db) or None).
+    (A faster evaluation of the same numbers plugs in here.)
+    """
+    N = X.shape[0]
+    r = X @ w + b - t  # residuals y - t
+    J = (r @ r) / (2 * N)
+    return J, ((r @ X) / N, xp.sum(r) / N) if need_grad else None
 
 
 class _GramStats:
@@ -411,7 +380,7 @@ class _GramStats:
         self.G, self.s, self.h = X.T @ X, xp.sum(X, axis=0), t @ X
         self.st, self.tt = xp.sum(t), t @ t
 
-    def cost_and_gradient(self, w, b, need_grad):
+    def cost_and_gradient(self, w, b, need_grad=True):
         N = self.N
         Gw = self.G @ w + self.s * b  # X^T (X w + b)
         u = self.s @ w + N * b  # 1^T (X w + b)
@@ -420,17 +389,80 @@ class _GramStats:
         return J, ((Gw - self.h) / N, (u - self.st) / N)
 
 
-def _minibatches(xp, rng, N, batch_size, device):
-    """Index arrays of successive minibatches, reshuffled every epoch (NumPy's generator, so
+class _Minibatches:
+    """Gradients on successive minibatches, the examples reshuffled every epoch (NumPy's generator, so
     NumPy and torch runs visit the same examples)."""
-    while True:
-        perm = rng.permutation(N)
-        for i in range(0, N, batch_size):
-            yield xp.asarray(perm[i:i + batch_size], device=device)
+
+    def __init__(self, xp, X, t, batch_size, seed):
+        self.xp, self.X, self.t, self.size = xp, X, t, batch_size
+        self.rng, self.order, self.next = np.random.default_rng(seed), None, X.shape[0]
+
+    def gradient(self, w, b):
+        N = self.X.shape[0]
+        if self.next >= N:
+            self.order, self.next = self.rng.permutation(N), 0
+        idx = self.xp.asarray(self.order[self.next:self.next + self.size], device=backend.device(self.X))
+        self.next += self.size
+        Xb, tb = self.xp.take(self.X, idx, axis=0), self.xp.take(self.t, idx, axis=0)
+        return _full_batch(self.xp, Xb, tb, w, b)[1]
 
 
-def _warn_divergence(X, lr, batch_size, J0, J_last, step):
+class _StoppingRule:
+    """When gradient descent stops, and what it records: the costs of the points it keeps.
+
+    Diverged: the cost became non-finite, or exceeded `EXPLODE` times the larger of the
+    starting cost and the cost of predicting 0. Converged: ||grad J|| <= tol ||grad J at the start||.
+    """
+
+    def __init__(self, xp, t, tol):
+        self.xp, self.tol = xp, tol
+        self.scale = max(float(t @ t) / (2 * t.shape[0]), 0.0)  # the cost of predicting 0
+        self.costs, self.g0, self.last = [], None, None
+        self.converged = self.diverged = False
+
+    @property
+    def stopped(self):
+        return self.converged or self.diverged
+
+    def record(self, J, grad):
+        """Take the cost J (and the gradient) at the current point; False when J is not finite."""
+        self.last = float(J)
+        if not math.isfinite(self.last):
+            if not self.costs:
+                raise ValueError(f"the cost at the start is {self.last} (overflow in {J.dtype}); rescale X and t")
+            self.diverged = True
+            return False
+        self.costs.append(J)
+        if len(self.costs) == 1:
+            self.scale = max(self.scale, self.last)
+        elif self.last > EXPLODE * self.scale:
+            self.diverged = True
+            return True
+        if self.tol is not None:
+            g_norm = float(self.xp.sqrt(grad[0] @ grad[0] + grad[1] * grad[1]))
+            self.g0 = g_norm if self.g0 is None else self.g0
+            self.converged = g_norm <= self.tol * self.g0
+        return True
+
+    def rose(self, dtype):
+        """Whether the last cost is above the first by more than rounding."""
+        J0 = float(self.costs[0])
+        return float(self.costs[-1]) > J0 + 1e-6 * J0 + 1e3 * float(self.xp.finfo(dtype).eps) * self.scale
+
+
+def _result(xp, path, rule, lr):
+    path = xp.stack(path)
+    dev = backend.device(path)
+    costs = xp.stack([xp.asarray(c, dtype=path.dtype, device=dev) for c in rule.costs])
+    D = path.shape[1] - 1
+    w, b = xp.asarray(path[-1, :D], copy=True), path[-1, D]
+    return GDResult(w=w, b=backend.scalar(b), costs=costs, path=path,
+                    converged=rule.converged, diverged=rule.diverged, lr=lr, steps=path.shape[0] - 1)
+
+
+def _warn_divergence(X, lr, batch_size, rule, step):
     crit = critical_learning_rate(X)
+    J0, J_last = float(rule.costs[0]), rule.last
     what = f"became {J_last}" if not math.isfinite(J_last) else f"went from {J0:.3g} to {J_last:.3g}"
     msg = (f"gradient_descent diverged: the cost {what} after {step} steps. "
            f"The learning rate lr = {lr:.3g} is {lr / crit:.3g} times the critical learning rate "

@@ -5,6 +5,8 @@ import time
 
 import torch
 
+from . import backend
+
 
 class Timing(float):
     """Seconds per call (the median), with ``.min``, ``.max`` and ``.runs``."""
@@ -20,15 +22,21 @@ class Timing(float):
         return f"Timing(median={float(self):.3g} s, min={self.min:.3g} s, max={self.max:.3g} s, n={len(self.runs)})"
 
 
-def _uses_cuda(args, device):
+def _devices_to_sync(args, kwargs, device):
+    """The devices whose queued work each measurement waits for.
+
+    Those the tensors among the arguments, positional and keyword, live on, and ``device``.
+    When no argument is a tensor (``fn`` may be a closure over GPU data) and no ``device``
+    is given: the current accelerator, if any, as ``torch.utils.benchmark`` does.
+    """
+    devices = backend.devices_of(args, kwargs)
     if device is not None:
-        return torch.device(device).type == "cuda"
-    return any(torch.is_tensor(a) and a.is_cuda for a in args)
-
-
-def _sync(cuda):
-    if cuda:
-        torch.cuda.synchronize()
+        device = torch.device(device)
+        devices += [] if device.type == "cpu" or device in devices else [device]
+    elif not any(backend.is_tensor(a) for a in (*args, *kwargs.values())):
+        acc = backend.current_accelerator()
+        devices += [] if acc is None else [acc]
+    return devices
 
 
 def time_it(fn, *args, repeat=5, warmup=1, min_time=0.01, device=None, **kwargs):
@@ -38,9 +46,11 @@ def time_it(fn, *args, repeat=5, warmup=1, min_time=0.01, device=None, **kwargs)
     initialization, GPU kernel compilation). Each of the ``repeat``
     measurements calls ``fn`` as many times as needed to last at least
     ``min_time`` seconds, so that fast functions are not lost in timer
-    resolution. When any argument is a CUDA tensor (or ``device`` is a CUDA
-    device) the GPU is synchronized before the clock starts and before it
-    stops: CUDA calls return before the work is done.
+    resolution. Accelerators (CUDA, MPS, or any other torch knows) return
+    before their work is done, so the devices that the arguments' tensors
+    live on (positional and keyword arguments), and ``device``, are
+    synchronized before the clock starts and before it stops. When no
+    argument is a tensor, the current accelerator is.
 
     Returns
     -------
@@ -51,27 +61,25 @@ def time_it(fn, *args, repeat=5, warmup=1, min_time=0.01, device=None, **kwargs)
         raise TypeError(f"fn must be callable, got {type(fn).__name__}")
     if repeat < 1 or warmup < 0:
         raise ValueError(f"repeat must be >= 1 and warmup >= 0, got repeat={repeat}, warmup={warmup}")
-    cuda = _uses_cuda(args, device)
-    for _ in range(warmup):
-        fn(*args, **kwargs)
-    _sync(cuda)
-    # How many calls make one measurement last min_time?
-    number = 1
-    while True:
+    devices = _devices_to_sync(args, kwargs, device)
+
+    def measure(number):
+        for d in devices:
+            backend.synchronize(d)
         start = time.perf_counter()
         for _ in range(number):
             fn(*args, **kwargs)
-        _sync(cuda)
-        elapsed = time.perf_counter() - start
+        for d in devices:
+            backend.synchronize(d)
+        return time.perf_counter() - start
+
+    if warmup:
+        measure(warmup)
+    number = 1  # how many calls make one measurement last min_time?
+    while True:
+        elapsed = measure(number)
         if elapsed >= min_time or number >= 1_000_000:
             break
         number *= 10 if elapsed < min_time / 10 else 2
-    runs = [elapsed / number]
-    for _ in range(repeat - 1):
-        _sync(cuda)
-        start = time.perf_counter()
-        for _ in range(number):
-            fn(*args, **kwargs)
-        _sync(cuda)
-        runs.append((time.perf_counter() - start) / number)
+    runs = [elapsed / number] + [measure(number) / number for _ in range(repeat - 1)]
     return Timing(runs)

@@ -70,7 +70,7 @@ def test_polynomial_features_torch_same_device_and_autograd(device):
 def test_polynomial_features_of_integers_and_lists_are_float():
     Psi = polynomial_features([1, 2, 3], 2)
     assert Psi.dtype == np.float64
-    assert polynomial_features(torch.tensor([1, 2]), 2).dtype == torch.get_default_dtype()
+    assert polynomial_features(torch.tensor([1, 2]), 2).dtype == torch.float64  # as scikit-learn: float64
     assert polynomial_features(torch.tensor([1.0, 2.0], dtype=torch.float32), 2).dtype == torch.float32
 
 

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers.fitting import DivergenceWarning
 from helpers.logistic import (
     accuracy,
     binary_cross_entropy,
@@ -297,8 +298,9 @@ def test_predictions_match_scikit_learn(rng):
 def test_history_records_the_training_accuracy():
     X, t = penguins()
     model = fit_logistic_regression(X, t, steps=50)
-    assert model.history["accuracy"][0] == pytest.approx(np.mean(t == 1))  # z = 0 everywhere: all predicted 1
-    assert model.history["accuracy"][-1] == pytest.approx(float(accuracy(model.predict(X), t)))
+    assert set(model.history) == {"loss", "train_acc"}  # the format of helpers.fitting, the one plot_history reads
+    assert model.history["train_acc"][0] == pytest.approx(np.mean(t == 1))  # z = 0 everywhere: all predicted 1
+    assert model.history["train_acc"][-1] == pytest.approx(float(accuracy(model.predict(X), t)))
     untrained = fit_logistic_regression(X, t, steps=0)  # no step: w = 0, J = log 2, and no warning
     assert untrained.steps == 0 and not np.any(untrained.w) and untrained.b == 0.0
     assert untrained.history["loss"].tolist() == [pytest.approx(math.log(2), rel=1e-15)]
@@ -321,7 +323,8 @@ def test_numpy_and_torch_agree(device):
     assert isinstance(a.w, np.ndarray) and isinstance(a.b, float)
     assert torch.is_tensor(b.w) and b.w.device.type == device.type and b.b.device.type == device.type
     np.testing.assert_allclose(b.w.cpu().numpy(), a.w, rtol=1e-10)
-    np.testing.assert_allclose(b.history["loss"].cpu().numpy(), a.history["loss"], rtol=1e-12)
+    assert isinstance(b.history["loss"], np.ndarray) and b.history["loss"].dtype == np.float64
+    np.testing.assert_allclose(b.history["loss"], a.history["loss"], rtol=1e-12)
 
 
 def test_device_parameter_moves_numpy_data_and_returns_numpy(device):
@@ -336,14 +339,12 @@ def test_device_parameter_moves_numpy_data_and_returns_numpy(device):
     np.testing.assert_allclose(p.cpu().numpy(), here.predict_proba(X), rtol=1e-10)
 
 
-def test_default_device_is_used_when_none(monkeypatch):
+def test_without_device_the_work_stays_where_the_data_is(monkeypatch):
     X, t = penguins()
-    monkeypatch.setenv("HELPERS_DEVICE", "cpu")
+    monkeypatch.setenv("HELPERS_DEVICE", "no-such-device")  # device=None never asks for the default device
     model = fit_logistic_regression(torch.tensor(X), torch.tensor(t), steps=5)
-    assert model.w.device.type == "cpu"
-    monkeypatch.setenv("HELPERS_DEVICE", "no-such-device")
-    with pytest.raises(ValueError, match="HELPERS_DEVICE"):
-        fit_logistic_regression(X, t, steps=5)
+    assert model.w.device.type == "cpu" and model.w.dtype == torch.float64
+    assert isinstance(fit_logistic_regression(X, t, steps=5).w, np.ndarray)
 
 
 def test_float32_fit_stays_float32():
@@ -353,7 +354,7 @@ def test_float32_fit_stays_float32():
     ref = fit_logistic_regression(X, t, steps=300)
     np.testing.assert_allclose(model.w.numpy(), ref.w, rtol=1e-4)
     numpy32 = fit_logistic_regression(X.astype(np.float32), t.astype(int), steps=300)  # integer labels
-    assert numpy32.w.dtype == np.float32 and numpy32.history["loss"].dtype == np.float32
+    assert numpy32.w.dtype == np.float32 and numpy32.history["loss"].dtype == np.float64  # histories: float64
     np.testing.assert_allclose(numpy32.w, ref.w, rtol=1e-4)
     assert numpy32.predict_proba(X.astype(np.float32)).dtype == np.float32
 
@@ -364,7 +365,7 @@ def test_a_diverging_learning_rate_warns_with_the_critical_rate():
     X, species = load_penguins(columns=("bill_length_mm", "bill_depth_mm"), species=("Adelie", "Chinstrap"))
     t = (species == "Chinstrap").astype(float)  # features in mm, not standardized: GD is fragile here
     L = lipschitz_constant(X)
-    with pytest.warns(RuntimeWarning, match=r"the cost went up .* 2/L = ") as record:
+    with pytest.warns(DivergenceWarning, match=r"the cost went up .* 2/L = ") as record:
         model = fit_logistic_regression(X, t, lr=20 / L, steps=100)
     assert f"{2 / L:.4g}" in str(record[0].message)
     assert np.isfinite(model.w).all()
@@ -488,3 +489,23 @@ def test_logistic_explorer_reports_the_cost_and_accuracy():
     assert state["accuracy"] == pytest.approx(np.mean((z >= 0) == (t == 1)))
     assert set(explorer.controls) == {"w1", "w2", "b"}
     plt.close("all")
+
+
+def test_plot_logistic_fit_reuses_the_figure_it_is_given():
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from helpers.plots import plot_logistic_fit
+
+    X, t = penguins()
+    fig = plt.figure()
+    before = plt.get_fignums()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "More than 20 figures" when they pile up
+        for k in range(25):  # what an explorer's slider events do
+            out = plot_logistic_fit(X, t, (0.2 * k, -1.0), 0.5, fig=fig)
+    assert out is fig and plt.get_fignums() == before and len(fig.axes) == 2
+    z = X @ np.array([0.2 * 24, -1.0]) + 0.5
+    assert fig.logistic_loss == pytest.approx(float(binary_cross_entropy(z, t)), rel=1e-12)
+    plt.close(fig)

@@ -268,7 +268,7 @@ def test_importing_helpers_touches_no_network_and_writes_nothing(tmp_path):
     import sys
 
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    code = ("import sys, helpers, helpers.data, helpers.softmax; "
+    code = ("import sys, helpers, helpers.data, helpers.multiclass; "
             "print(sorted(m for m in ('pooch', 'requests', 'urllib3') if m in sys.modules))")
     env = dict(os.environ, PYTHONPATH=repo, PYTHONDONTWRITEBYTECODE="1")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,

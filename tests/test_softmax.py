@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from helpers.softmax import (
+from helpers.multiclass import (
     curvature_bound,
     fit_softmax_regression,
     log_softmax,
@@ -194,7 +194,7 @@ def test_one_hot_matches_numpy_eye_and_keeps_the_device(device):
     np.testing.assert_array_equal(one_hot(labels, 5), np.eye(5)[labels])
     assert one_hot(labels, 5).dtype == np.float64
     T = one_hot(torch.tensor(labels, device=device), 6)
-    assert T.device.type == device.type and T.dtype == torch.get_default_dtype()
+    assert T.device.type == device.type and T.dtype == torch.float64  # integer input: float64, as scikit-learn
     np.testing.assert_array_equal(T.cpu().numpy(), np.eye(6)[labels])
 
 
@@ -333,8 +333,11 @@ def test_history_is_monotone_and_predict_proba_is_softmax(digits):
     model = fit_softmax_regression(X, t, 10, "auto", 80, l2=1e-3, progress=False, device="cpu",
                                    X_val=X_test, labels_val=t_test)
     h = model.history
-    assert set(h) == {"loss", "train_acc", "val_acc"} and all(len(v) == 80 for v in h.values())
+    assert set(h) == {"loss", "train_acc", "val_acc"} and all(len(v) == 81 for v in h.values())  # start + 80
+    assert all(v.dtype == np.float64 for v in h.values())
     assert h["loss"][0] == pytest.approx(np.log(10))  # W = 0, b = 0: uniform probabilities
+    assert h["loss"][-1] == pytest.approx(objective(model.W, model.b, X, t, 1e-3), rel=1e-12)  # at the weights returned
+    assert h["train_acc"][-1] == pytest.approx(model.score(X, t))
     assert h["loss"][-1] < 0.35 and (np.diff(h["loss"][5:]) <= 1e-12).mean() > 0.9
     assert h["val_acc"][-1] == pytest.approx(model.score(X_test, t_test))
     P = model.predict_proba(X_test)
@@ -397,4 +400,14 @@ def test_progress_bar_shows_loss_and_accuracy(digits, capsys):
 def test_zero_epochs_gives_the_zero_model(digits):
     X, t, _, _ = digits
     model = fit_softmax_regression(X, t, 10, 0.1, 0, progress=False, device="cpu")
-    assert not model.W.any() and not model.b.any() and len(model.history["loss"]) == 0
+    assert not model.W.any() and not model.b.any()
+    assert model.history["loss"].tolist() == [pytest.approx(np.log(10))]  # only the start
+
+
+def test_history_starts_at_the_zero_model_for_numpy_and_tensors(digits):
+    X, t, _, _ = digits
+    for kind in (np.asarray, torch.tensor):
+        h = fit_softmax_regression(kind(X), kind(t), 10, "auto", 3, progress=False).history
+        # W = 0: every logit ties, the first class is predicted, so the accuracy is the share of label 0
+        assert h["train_acc"][0] == pytest.approx(np.mean(t == 0))
+        assert h["loss"][0] == pytest.approx(np.log(10), rel=1e-12)

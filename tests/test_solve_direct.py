@@ -74,3 +74,21 @@ def test_bad_l2(rng):
     X, t = data(rng)
     with pytest.raises(ValueError, match="l2 must be a finite number >= 0"):
         solve_direct(X, t, l2=-1)
+
+
+@pytest.mark.parametrize("case", ["a column of ones", "N = 1"])
+def test_degenerate_data_gives_one_clear_warning_and_no_numpy_noise(rng, case, device):
+    X, t = data(rng, 20, 3)
+    if case == "a column of ones":
+        X = np.column_stack([X, np.ones(20)])  # the bias's column, given twice: X^T X (centered) is singular
+    else:
+        X, t = X[:1], t[:1]
+    for kind in (np.asarray, lambda a: torch.tensor(a, device=device)):
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+            warnings.simplefilter("always")
+            w, b = solve_direct(kind(X), kind(t))
+        assert len(caught) == 1 and str(caught[0].message).startswith("solve_direct: X^T X (centered) is singular")
+        w, b = np.asarray(w.cpu() if torch.is_tensor(w) else w), float(b)
+        w_ref = np.linalg.lstsq(X - X.mean(0), t - t.mean(), rcond=None)[0]  # the minimum-norm solution
+        np.testing.assert_allclose(w, w_ref, rtol=1e-8, atol=1e-10)
+        assert b == pytest.approx(t.mean() - X.mean(0) @ w_ref, rel=1e-10)
