@@ -1,0 +1,173 @@
+"""``python -m grading SUBMISSION... [--out DIR]``: grade submitted notebooks with the course's checkers.
+
+Exit status 0 when every submission was graded (a failed submission is a grade, not an error); 2 for a misuse
+of the command (a path that does not exist, a bad option, nothing to grade).
+"""
+
+import argparse
+import concurrent.futures as cf
+import hashlib
+import importlib
+import multiprocessing
+import os
+import sys
+
+from tqdm import tqdm
+
+from . import report
+from .runner import COURSE_ROOT, Config, grade_submission
+from .submissions import UsageError, discover
+
+_worker = {}  # in a worker process: the checkers and registry it loaded, and whether they are the instructor's
+
+
+def fingerprint(root):
+    """A hash of every file under ``root/helpers`` (the checkers, the registry and what they import)."""
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in sorted(os.walk(os.path.join(root, "helpers"))):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                path = os.path.join(dirpath, name)
+                h.update(os.path.relpath(path, root).encode() + b"\0")
+                with open(path, "rb") as f:
+                    h.update(hashlib.sha256(f.read()).digest())
+    return h.hexdigest()
+
+
+COURSE = ("helpers.exercises.assignments", "helpers.exercises")  # where the registry and the checkers live
+
+
+def load_course(root, course=COURSE):
+    """(registry, checker module) from the instructor's tree at ``root``; raises UsageError if they disagree."""
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    helpers = importlib.import_module("helpers")
+    if not os.path.abspath(helpers.__file__).startswith(os.path.join(root, "helpers") + os.sep):
+        raise UsageError(f"helpers was imported from {helpers.__file__}, not from the course at {root}")
+    registry = importlib.import_module(course[0]).ASSIGNMENTS
+    exercises = importlib.import_module(course[1])
+    missing = [f"{a.notebook}: {s.checker}" for a in registry.values() for s in a.steps
+               if not callable(getattr(exercises, s.checker, None))]
+    if missing:
+        raise UsageError(f"the registry names checkers {course[1]} lacks: " + ", ".join(missing))
+    return registry, exercises
+
+
+def _init_worker(root, expected, course):
+    import torch
+
+    torch.set_num_threads(1)
+    _worker["course"] = load_course(root, course)
+    _worker["trusted"] = fingerprint(root) == expected
+
+
+def _grade_in_worker(submission, config):
+    if not _worker.get("trusted"):
+        return {**_blank(submission), "status": "crashed",
+                "notes": ["not graded: the course's helpers changed on disk while grading (a submission writing "
+                          "to the instructor's tree?); check the tree and grade again"]}
+    registry, exercises = _worker["course"]
+    return grade_submission(submission, config, registry, exercises)
+
+
+def _blank(submission):
+    return {"path": submission.display, "key": submission.key, "notebook": "", "title": "", "identified_by": "",
+            "status": "", "total": 0.0, "max": None, "steps": [], "questions": [], "notes": [], "seconds": 0.0}
+
+
+def grade_all(submissions, config, jobs, progress=True, course=COURSE):
+    """The result of each submission, in order, graded in ``jobs`` worker processes.
+
+    A worker that dies (killed by what it was running) is replaced; a submission that was in flight twice when
+    that happened is reported as crashed."""
+    expected = fingerprint(config.course_root)
+    results, attempts = [None] * len(submissions), [0] * len(submissions)
+    bar = tqdm(total=len(submissions), unit="notebook", disable=None if progress else True, file=sys.stderr)
+    pending = list(range(len(submissions)))
+    while pending:
+        with cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
+                                    initargs=(config.course_root, expected, course)) as pool:
+            futures = {pool.submit(_grade_in_worker, submissions[i], config): i for i in pending}
+            for future in cf.as_completed(futures):
+                i = futures[future]
+                try:
+                    results[i] = future.result()
+                except cf.process.BrokenProcessPool:
+                    attempts[i] += 1
+                    if attempts[i] >= 2:
+                        results[i] = {**_blank(submissions[i]), "status": "crashed",
+                                      "notes": ["the grader's worker process was killed while grading it"]}
+                    else:
+                        continue
+                bar.update(1)
+        pending = [i for i in pending if results[i] is None]
+    bar.close()
+    if fingerprint(config.course_root) != expected:
+        print("warning: files under helpers/ changed during grading (a submission writing to the course tree?); "
+              "the checkers had been loaded before, but inspect the tree", file=sys.stderr)
+    return results
+
+
+def _positive(kind):
+    def parse(text):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+    return parse
+
+
+def _nonnegative(text):
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or positive, got {text}")
+    return value
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="python -m grading", description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                   help="a student's .ipynb, or a folder (searched recursively) or .zip of them")
+    p.add_argument("--out", metavar="DIR", help="write grades.csv, feedback/ and results/ here; without it, "
+                   "print each submission's score and feedback")
+    p.add_argument("--jobs", type=_positive(int), default=1, help="submissions graded in parallel")
+    p.add_argument("--cell-timeout", type=_positive(float), default=Config.cell_timeout, metavar="S",
+                   help="seconds one cell may run")
+    p.add_argument("--timeout", type=_positive(float), default=Config.timeout, metavar="S",
+                   help="seconds a whole notebook may take, checks included")
+    p.add_argument("--call-timeout", type=_positive(float), default=Config.call_timeout, metavar="S",
+                   help="seconds one call of a student's function by a checker may take")
+    p.add_argument("--memory", type=_nonnegative, default=Config.memory_gb, metavar="GB",
+                   help="memory limit of each kernel in GiB (0: none); Linux only")
+    p.add_argument("--device", default=Config.device,
+                   help="HELPERS_DEVICE for the submissions (cpu, cuda, mps); the checkers themselves use the CPU")
+    return p
+
+
+def main(argv=None):
+    p = parser()
+    args = p.parse_args(argv)
+    if args.out and os.path.exists(args.out) and not os.path.isdir(args.out):
+        p.error(f"--out {args.out}: exists and is not a folder")
+    try:
+        submissions = discover(args.submissions)
+        load_course(COURSE_ROOT)
+    except UsageError as exc:
+        p.error(str(exc))
+    config = Config(cell_timeout=args.cell_timeout, timeout=args.timeout, call_timeout=args.call_timeout,
+                    memory_gb=args.memory, device=args.device, threads=max(1, (os.cpu_count() or 1) // args.jobs))
+    results = grade_all(submissions, config, args.jobs)
+    if args.out:
+        report.write_all(results, args.out)
+        counts = {}
+        for r in results:
+            counts[r["status"]] = counts.get(r["status"], 0) + 1
+        summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+        print(f"graded {len(results)} submission(s) ({summary}); wrote {os.path.join(args.out, 'grades.csv')}, "
+              "feedback/ and results/", file=sys.stderr)
+    else:
+        for r in results:
+            print(report.feedback_md(r))
+    return 0
