@@ -6,15 +6,17 @@ of the command (a path that does not exist, a bad option, nothing to grade).
 
 import argparse
 import concurrent.futures as cf
+import dataclasses
 import hashlib
 import importlib
 import multiprocessing
 import os
 import sys
+import tempfile
 
 from tqdm import tqdm
 
-from . import report
+from . import reaper, report
 from .runner import COURSE_ROOT, Config, grade_submission
 from .submissions import UsageError, discover
 
@@ -62,13 +64,18 @@ def _init_worker(root, expected, course):
     _worker["trusted"] = fingerprint(root) == expected
 
 
-def _grade_in_worker(submission, config):
+def _grade_in_worker(submission, config, marker):
+    with open(marker, "w"):
+        pass  # "in flight": if this worker is killed, the file stays and tells which submission it was grading
     if not _worker.get("trusted"):
-        return {**_blank(submission), "status": "crashed",
-                "notes": ["not graded: the course's helpers changed on disk while grading (a submission writing "
-                          "to the instructor's tree?); check the tree and grade again"]}
-    registry, exercises = _worker["course"]
-    return grade_submission(submission, config, registry, exercises)
+        result = {**_blank(submission), "status": "crashed",
+                  "notes": ["not graded: the course's helpers changed on disk while grading (a submission writing "
+                            "to the instructor's tree?); check the tree and grade again"]}
+    else:
+        registry, exercises = _worker["course"]
+        result = grade_submission(submission, config, registry, exercises)
+    os.remove(marker)
+    return result
 
 
 def _blank(submission):
@@ -76,32 +83,52 @@ def _blank(submission):
             "status": "", "total": 0.0, "max": None, "steps": [], "questions": [], "notes": [], "seconds": 0.0}
 
 
+def _pool_round(indices, submissions, results, config, jobs, course, markers, bar):
+    """Grade ``indices`` in a fresh pool; the indices in flight when a worker died (empty if none died)."""
+    expected = fingerprint(config.course_root)
+    broken = False
+    with cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
+                                initargs=(config.course_root, expected, course)) as pool:
+        futures = {pool.submit(_grade_in_worker, submissions[i], config, os.path.join(markers, str(i))): i
+                   for i in indices}
+        for future in cf.as_completed(futures):
+            try:
+                results[futures[future]] = future.result()
+                bar.update(1)
+            except cf.process.BrokenProcessPool:
+                broken = True
+    if not broken:
+        return set()
+    unfinished = {i for i in indices if results[i] is None}
+    return {i for i in unfinished if os.path.exists(os.path.join(markers, str(i)))} or unfinished
+
+
 def grade_all(submissions, config, jobs, progress=True, course=COURSE):
     """The result of each submission, in order, graded in ``jobs`` worker processes.
 
-    A worker that dies (killed by what it was running) is replaced; a submission that was in flight twice when
-    that happened is reported as crashed."""
+    A worker that dies (killed by what it was running) is replaced. The submissions it was grading are graded
+    again one at a time, and one that kills its worker again is reported as crashed."""
     expected = fingerprint(config.course_root)
-    results, attempts = [None] * len(submissions), [0] * len(submissions)
+    results, suspect = [None] * len(submissions), set()
     bar = tqdm(total=len(submissions), unit="notebook", disable=None if progress else True, file=sys.stderr)
-    pending = list(range(len(submissions)))
-    while pending:
-        with cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
-                                    initargs=(config.course_root, expected, course)) as pool:
-            futures = {pool.submit(_grade_in_worker, submissions[i], config): i for i in pending}
-            for future in cf.as_completed(futures):
-                i = futures[future]
-                try:
-                    results[i] = future.result()
-                except cf.process.BrokenProcessPool:
-                    attempts[i] += 1
-                    if attempts[i] >= 2:
-                        results[i] = {**_blank(submissions[i]), "status": "crashed",
-                                      "notes": ["the grader's worker process was killed while grading it"]}
-                    else:
-                        continue
-                bar.update(1)
-        pending = [i for i in pending if results[i] is None]
+    reaper.become_subreaper()  # what outlives a killed worker comes back here, and is killed below
+    known = reaper.children()
+    with tempfile.TemporaryDirectory(prefix="grading-run-") as run_dir:
+        markers = os.path.join(run_dir, "in-flight")
+        os.makedirs(markers)
+        config = dataclasses.replace(config, scratch_parent=run_dir)  # removed with it, even after a killed worker
+        pending = list(range(len(submissions)))
+        while pending:
+            for i in [i for i in pending if i in suspect]:  # alone: a death now is its own doing
+                if _pool_round([i], submissions, results, config, 1, course, markers, bar):
+                    results[i] = {**_blank(submissions[i]), "status": "crashed",
+                                  "notes": ["the grader's worker process was killed while grading it"]}
+                    bar.update(1)
+            rest = [i for i in pending if i not in suspect]
+            if rest:
+                suspect |= _pool_round(rest, submissions, results, config, jobs, course, markers, bar)
+            pending = [i for i in pending if results[i] is None]
+        reaper.kill_strays(known)
     bar.close()
     if fingerprint(config.course_root) != expected:
         print("warning: files under helpers/ changed during grading (a submission writing to the course tree?); "

@@ -27,9 +27,14 @@ MAX_MESSAGE = 16 << 20  # bytes: larger messages from the kernel are dropped unr
 KEEP_TEXT = 4000  # characters of an error's traceback kept
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
-# Runs before the kernel (``python -c``): set the limits, then become the kernel.
+# Runs before the kernel (``python -c``): die with the grader (Linux), set the limits, then become the kernel.
 _LAUNCHER = """\
-import os, resource, sys
+import ctypes, os, resource, signal, sys
+if sys.platform.startswith("linux"):
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 data, fsize = int(sys.argv[1]), int(sys.argv[2])
 for limit, value in ((resource.RLIMIT_CORE, 0), (resource.RLIMIT_DATA, data), (resource.RLIMIT_FSIZE, fsize)):
     if value > 0:

@@ -63,8 +63,8 @@ def feedback_md(r):
     lines = [f"# Feedback: {heading}", "", f"Submission: `{r['path']}`"]
     if r["notebook"]:
         lines[-1] += f" (notebook `{r['notebook']}`, recognized by its {r['identified_by']})"
-    lines += ["", f"**Score: {_points(r['total'])} / {_points(r['max'])}**" if r["max"] is not None
-              else "**Not graded.**", f"Status: {r['status']}", ""]
+    score = f"**Score: {_points(r['total'])} / {_points(r['max'])}**" if r["max"] is not None else "**Not graded**"
+    lines += ["", f"{score} · status: {r['status']}", ""]
     for s in r["steps"]:
         lines += [f"## {s['title']} ({_points(s['score'])} / {_points(s['points'])})", "", s["message"], ""]
     if r["questions"]:

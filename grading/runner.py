@@ -41,6 +41,7 @@ class Config:
     course_root: str = COURSE_ROOT
     max_restarts: int = 3
     interrupt_grace: float = 5.0  # seconds an interrupted kernel gets to come back before it is restarted
+    scratch_parent: str = None  # where the scratch copies go (default: the system's temporary folder)
 
 
 def _kernel_program():
@@ -278,7 +279,7 @@ def _grade_into(out, submission, config, registry, checker_module):
     out["questions"] = [{"key": q.key, "prompt": q.prompt, "points": float(q.points), "answer": answers[q.key]}
                         for q in assignment.questions]
     checkers = [getattr(checker_module, step.checker) for step in assignment.steps]
-    with Scratch(config.course_root, assignment.notebook, data) as scratch:
+    with Scratch(config.course_root, assignment.notebook, data, config.scratch_parent) as scratch:
         kernel = Kernel(scratch.cwd, kernel_env(scratch, config.device, config.threads), scratch.private,
                         memory_bytes=int(config.memory_gb * (1 << 30)), file_bytes=FILE_LIMIT)
         run = Run(kernel, config, scratch.helpers_dir)

@@ -24,8 +24,8 @@ _THREADS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 class Scratch:
     """``with Scratch(root, stem, data) as s``: s.root (the copy), s.cwd (the notebook's folder), s.private."""
 
-    def __init__(self, course_root, stem, notebook_bytes):
-        self.root = tempfile.mkdtemp(prefix="grading-")
+    def __init__(self, course_root, stem, notebook_bytes, parent=None):
+        self.root = tempfile.mkdtemp(prefix="grading-", dir=parent)
         for rel in COURSE_PATHS:
             src = os.path.join(course_root, rel)
             if os.path.isdir(src):

@@ -52,7 +52,7 @@ def encode(value, depth=0):
     if isinstance(value, (int, float)) and type(value) in (int, float):
         return value
     if isinstance(value, np.ndarray) and value.dtype.kind in "biufc":
-        return _array("ndarray", np.ascontiguousarray(value))
+        return _array("ndarray", value)
     if isinstance(value, np.generic) and np.asarray(value).dtype.kind in "biufc":
         return _array("npscalar", np.asarray(value))
     if _is_tensor(value):
@@ -65,6 +65,7 @@ def encode(value, depth=0):
 
 
 def _array(tag, a):
+    a = a if a.flags.c_contiguous else a.copy(order="C")
     return {"$": tag, "dtype": a.dtype.str, "shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode()}
 
 
@@ -143,7 +144,7 @@ def _decode_array(tree, tag):
     if count * dtype.itemsize != len(data):
         raise WireError(f"array data has {len(data)} bytes, shape {tuple(shape)} of {dtype} needs "
                         f"{count * dtype.itemsize}")
-    a = np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+    a = np.frombuffer(data, dtype=dtype).reshape(tuple(shape)).copy()
     if tag == "npscalar":
         return a[()]
     if tag == "tensor":
