@@ -84,7 +84,7 @@ def cases(out):
         "segfault": tiny.notebook(top=["import ctypes\nctypes.string_at(0)"]),
         "print_100mb": tiny.notebook(top=["print('x' * 100_000_000)", "raise ValueError('y' * 20_000_000)",
                                           "for i in range(50_000):\n    print('z' * 99)"]),
-        "memory_hog": tiny.notebook(top=["hog = np.zeros(3 * 2**30 // 8)"]),
+        "memory_hog": tiny.notebook(top=["hog = np.ones(3 * 2**30 // 8)"]),
         "vandal": tiny.notebook({"double": "return x"}, top=[VANDAL]),
         "tamper": tiny.notebook({"double": "return x", "row_means": "return X.sum(1)"},
                                 top=[TAMPER.format(out=out)]),
