@@ -1,12 +1,12 @@
 """A sandboxed IPython kernel for one submission: started with resource limits, driven with timeouts.
 
 The kernel is the current environment's ``ipykernel``, launched directly (no kernel manager) in its own session,
-through a tiny launcher that first sets its resource limits (memory, file size, no core dumps). It talks over
-Unix sockets in the scratch folder, not TCP ports. Each `Kernel.execute` waits at most its timeout; a kernel that
-dies (``os._exit``, a segfault, the memory limit) is reported, never raised. Messages over `MAX_MESSAGE` bytes
-(a cell printing 100 MB) are dropped by ZeroMQ before they reach this process, and the channel is reconnected.
+through a tiny launcher that first sets its resource limits (memory, file size, no core dumps) and makes it die
+with the grading process. It talks over Unix sockets in the scratch folder, not TCP ports. Each
+`Kernel.execute` waits at most its timeout; a kernel that dies (``os._exit``, a segfault, the memory limit) is
+reported, never raised. Messages over `MAX_MESSAGE` bytes (a cell printing 100 MB) are dropped by ZeroMQ before
+they reach this process, and the channel is reconnected.
 """
-
 import contextlib
 import os
 import re
@@ -84,7 +84,9 @@ class Kernel:
         self._starts += 1
         sockets = os.path.join(self.sockets_dir, f"k{self._starts}")
         key = os.urandom(16).hex().encode()
-        conn, _ = write_connection_file(sockets + ".json", transport="ipc", ip=sockets, key=key)
+        ipc = os.name == "posix"  # Unix sockets in the scratch folder; TCP on localhost elsewhere
+        conn, _ = write_connection_file(sockets + ".json", transport="ipc" if ipc else "tcp",
+                                        ip=sockets if ipc else "127.0.0.1", key=key)
         cmd = [sys.executable, "-c", _LAUNCHER, str(self.memory_bytes), str(self.file_bytes), sys.executable,
                "-m", "ipykernel_launcher", "-f", conn, "--HistoryManager.enabled=False"]
         reaper.become_subreaper()
@@ -136,8 +138,8 @@ class Kernel:
         """Kill the kernel, whatever it started in its session, and close the sockets."""
         if self.proc is not None:
             for kill in (lambda: os.killpg(self.proc.pid, signal.SIGKILL), self.proc.kill):
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    kill()
+                with contextlib.suppress(ProcessLookupError, PermissionError, AttributeError):
+                    kill()  # (no killpg on Windows: the AttributeError)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(10)
             reaper.kill_strays(self._known | {self.proc.pid})

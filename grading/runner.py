@@ -125,10 +125,12 @@ class Run:
         self._restart("it did not stop when interrupted")
 
     def _restart(self, why):
-        if self.restarts >= self.config.max_restarts or self.left() <= 0:
+        if self.left() <= 0:
+            return self._out_of_time()
+        if self.restarts >= self.config.max_restarts:
             self.events.add("broken")
-            self.note(f"the kernel was not restarted again ({self.restarts} restarts); what was left is not graded")
-            return
+            return self.note(f"the kernel was not restarted again ({self.restarts} restarts); "
+                             "what was left is not graded")
         self.restarts += 1
         self.note(f"the kernel was restarted ({why}); the cells that had run ({len(self.executed)}) were run again")
         try:
@@ -188,7 +190,7 @@ class Run:
                 fn = make_proxy(lambda payload: self.call(step.function, payload),
                                 str(probe.get("name") or step.function)[:100])
             elif isinstance(probe.get("not_callable"), str):
-                fn = wire.unsupported(probe["not_callable"])
+                fn = _stand_in(probe["not_callable"])
             else:
                 raise ReplyUnreadable("the kernel's answer to a look-up is not one the grader sends")
             with warnings.catch_warnings():
@@ -198,6 +200,15 @@ class Run:
         except GradingAbort as abort:
             return step_result(step, False, f"✘ {step.function}: {abort}; this step gets 0.", abort.status,
                                outcome=abort.status)
+
+
+_PLAIN = {"int": 0, "float": 0.0, "bool": False, "str": "", "NoneType": None, "list": [], "tuple": (), "dict": {}}
+
+
+def _stand_in(type_name):
+    """What the checker gets where the student's name holds no function: a value of that type when it is a plain
+    one (so the checker's message reads as in the notebook), else a placeholder of that name."""
+    return _PLAIN[type_name] if type_name in _PLAIN else wire.unsupported(type_name)
 
 
 def step_result(step, passed, message, hint, outcome="checked"):

@@ -24,12 +24,23 @@ class Submission:
     member: str = ""  # the name inside the zip
 
     def read(self, limit):
-        """The submission's bytes, at most ``limit`` of them."""
+        """The submission's bytes, at most ``limit`` of them (read by the megabyte: no buffer of ``limit``)."""
         if not self.member:
             with open(self.path, "rb") as f:
-                return f.read(limit)
+                return _read_capped(f, limit)
         with zipfile.ZipFile(self.path) as z, z.open(self.member) as f:
-            return f.read(limit)
+            return _read_capped(f, limit)
+
+
+def _read_capped(f, limit):
+    chunks, total = [], 0
+    while total < limit:
+        chunk = f.read(min(1 << 20, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _is_notebook_name(name):

@@ -1,6 +1,6 @@
-"""The command on a course notebook, end to end (the one in tests/grading_cases.py, the quickest to run):
-`python -m grading` on a folder with the unmodified student version and a partly wrong solution, and a
-student's own check of the solution notebook without --out. Both slow (about 15 s each on 2 cores)."""
+"""The command end to end on a course notebook (END_TO_END in tests/grading_cases.py, the quickest to run):
+`python -m grading` on a folder with the unmodified student version and a partly wrong solution, a student's
+own check of the solution notebook without --out, and the Gradescope script. All slow (10 to 20 s each)."""
 
 import csv
 import json
@@ -61,3 +61,29 @@ def test_a_student_checks_their_own_notebook():
     maximum = sum(s.points for s in ASSIGNMENT.steps)
     assert f"**Score: {maximum:g} / {maximum:g}**" in done.stdout
     assert done.stdout.count("✔") == len(ASSIGNMENT.steps) and "status: ok" in done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="a bash script")
+def test_the_gradescope_script_writes_results_json(tmp_path):
+    """run_autograder in a fake /autograder: the best of the notebooks counts; no notebook is a 0 that says so."""
+    import nbformat
+
+    ag = tmp_path / "autograder"
+    (ag / "submission" / "more").mkdir(parents=True)
+    os.symlink(ROOT, ag / "source")
+    other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# My own notes")])
+    (ag / "submission" / "notes.ipynb").write_bytes(synthetic.to_bytes(other))
+    (ag / "submission" / "more" / "broken.ipynb").write_bytes(b"{not json")
+    env = {**os.environ, "AUTOGRADER": str(ag), "COURSE_PYTHON": sys.executable}
+    script = os.path.join(ROOT, "grading", "gradescope", "run_autograder")
+    subprocess.run(["bash", script], env=env, check=True, timeout=300)
+    result = json.loads((ag / "results" / "results.json").read_text())
+    assert result["score"] == 0 and result["tests"] == []
+    assert "(the best of 2 notebooks; the others: " in result["output"] and ".ipynb 0)" in result["output"]
+    assert "Status: not a notebook." in result["output"] or "Status: unknown assignment." in result["output"]
+    for f in (ag / "submission").rglob("*.ipynb"):
+        f.unlink()
+    subprocess.run(["bash", script], env=env, check=True, timeout=300)
+    result = json.loads((ag / "results" / "results.json").read_text())
+    assert result["score"] == 0 and "No notebook" in result["output"]

@@ -6,9 +6,7 @@ import glob
 import json
 import linecache
 import os
-import resource
-import subprocess
-import sys
+import tracemalloc
 import uuid
 
 import pytest
@@ -82,8 +80,7 @@ def cases(out):
         "sys_exit": tiny.notebook(top=["import sys\nsys.exit()"]),
         "os_exit": tiny.notebook(top=["import os\nos._exit(1)"]),
         "segfault": tiny.notebook(top=["import ctypes\nctypes.string_at(0)"]),
-        "print_100mb": tiny.notebook(top=["print('x' * 100_000_000)", "raise ValueError('y' * 20_000_000)",
-                                          "for i in range(50_000):\n    print('z' * 99)"]),
+        "print_many_lines": tiny.notebook(top=["for i in range(50_000):\n    print('z' * 99)"]),
         "memory_hog": tiny.notebook(top=["hog = np.ones(3 * 2**30 // 8)"]),
         "vandal": tiny.notebook({"double": "return x"}, top=[VANDAL]),
         "tamper": tiny.notebook({"double": "return x", "row_means": "return X.sum(1)"},
@@ -96,6 +93,7 @@ def cases(out):
         "a/same": solved,
         "b/same": tiny.student(),
         "Copy of tiny (2)": tiny.notebook(title="Renamed title, metadata kept"),
+        "not_functions": tiny.notebook(top=["name = input('your name? ')"], checks=False, bottom=["scale = 3"]),
         "unknown": tiny.notebook(metadata=False, title="Homework 7"),
     }
     files = {f"{k}.ipynb": synthetic.to_bytes(v) for k, v in nb.items()}
@@ -190,11 +188,10 @@ def test_exits_and_crashes_at_the_top_are_a_status_and_the_rest_is_graded(graded
     assert any(how in n for n in r["notes"]), r["notes"]
 
 
-def test_printing_100_mb_is_dropped_unread_and_the_feedback_stays_small(graded):
-    r = graded[0]["print_100mb"]
-    assert r["status"] == "ok" and r["total"] == tiny.MAX
-    assert sum("dropped unread" in n for n in r["notes"]) == 2
-    assert (graded[1] / "feedback" / "print_100mb.md").stat().st_size < 10_000
+def test_many_lines_of_output_are_counted_not_kept(graded):
+    r = graded[0]["print_many_lines"]
+    assert r["status"] == "ok" and r["total"] == tiny.MAX and r["notes"] == []
+    assert (graded[1] / "feedback" / "print_many_lines.md").stat().st_size < 5_000
 
 
 def test_allocating_far_too_much_memory_fails_in_the_kernel_only(graded):
@@ -224,6 +221,12 @@ def test_tampering_with_checkers_result_and_results_files_gets_no_credit(graded)
 def test_other_shapes_of_a_right_submission_get_full_marks(graded, key):
     r = graded[0][key]
     assert (r["status"], r["total"], r["identified_by"]) == ("ok", tiny.MAX, "metadata")
+
+
+def test_input_fails_quietly_and_a_name_that_is_no_function_is_told(graded):
+    r = graded[0]["not_functions"]
+    assert scores(r) == [1, 2, 0] and r["notes"][0].startswith("cell 3 raised StdinNotImplementedError")
+    assert r["steps"][2]["message"] == "✘ scale: expected a function, got a Python number."
 
 
 def test_a_renamed_function_is_reported_not_defined(graded):
@@ -296,31 +299,14 @@ def test_a_submission_that_kills_the_grading_worker_is_crashed_and_the_rest_grad
     assert "worker process was killed" in results[0]["notes"][0]
 
 
-GRADE_AND_MEASURE = """\
-import json, resource, sys
-sys.path.insert(0, {root!r})
-from grading.runner import Config, grade_submission
-from grading.submissions import Submission
-from tests.grading_fixtures import tiny
-warm = Submission({warm!r}, "warm", {warm!r})
-grade_submission(warm, Config(), tiny.ASSIGNMENTS, tiny)  # imports, a first kernel
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-r = grade_submission(Submission({path!r}, "big", {path!r}), Config(), tiny.ASSIGNMENTS, tiny)
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"growth_kb": after - before, "total": r["total"]}}))"""
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss in kB on Linux")
 def test_the_grader_never_holds_a_100_mb_output(tmp_path):
-    """About 8 s: the grading runs in a fresh process whose own peak memory is measured."""
+    """Python allocations in the grader (tracemalloc) stay far below one copy of a 100 MB print or error."""
     nb = tiny.notebook(top=["print('x' * 100_000_000)", "raise ValueError('y' * 30_000_000)"])
-    path, warm = tmp_path / "big.ipynb", tmp_path / "warm.ipynb"
-    path.write_bytes(synthetic.to_bytes(nb))
-    warm.write_bytes(synthetic.to_bytes(tiny.notebook()))
-    code = GRADE_AND_MEASURE.format(root=CONFIG.course_root, path=str(path), warm=str(warm))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    measured = json.loads(out.stdout.strip().splitlines()[-1])
-    assert measured["total"] == tiny.MAX
-    assert measured["growth_kb"] < 30_000  # the kernel held 100 MB strings; this process never did
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
+    tracemalloc.start()
+    try:
+        r = grade_alone(tmp_path, nb, Config())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert r["total"] == tiny.MAX and sum("dropped unread" in n for n in r["notes"]) == 2
+    assert peak < 20_000_000, f"{peak / 1e6:.0f} MB"

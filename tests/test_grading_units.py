@@ -222,3 +222,15 @@ def test_each_run_replaces_the_feedback_and_results_folders(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["feedback", "grades.csv", "keep.txt", "results"]
     assert sorted(os.listdir(tmp_path / "results")) == ["a.json", "b.json"]
     assert json.loads((tmp_path / "results" / "a.json").read_text())["score"] == 2.0
+
+
+def test_reading_stops_at_the_limit_without_a_buffer_of_its_size(tmp_path):
+    from grading.submissions import Submission
+
+    (tmp_path / "big.ipynb").write_bytes(b"x" * 3_000_001)
+    with zipfile.ZipFile(tmp_path / "b.zip", "w") as z:
+        z.writestr("big.ipynb", b"y" * 3_000_001)
+    assert Submission("big", "big", str(tmp_path / "big.ipynb")).read(2_500_000) == b"x" * 2_500_000
+    assert Submission("z", "z", str(tmp_path / "b.zip"), "big.ipynb").read(10) == b"y" * 10
+    with pytest.raises(notebook.NotANotebook, match="larger than"):
+        notebook.parse(b" " * (notebook.MAX_BYTES + 1))

@@ -54,9 +54,9 @@ TODO = '# YOUR CODE HERE\nraise NotImplementedError("exercise not done yet")'
 ANSWER = "Because 2 (x + y) = 2 x + 2 y and 2 (c x) = c (2 x)."
 
 
-def notebook(bodies=None, top=(), title="Tiny assignment", metadata=True, answer=ANSWER, checks=True):
+def notebook(bodies=None, top=(), title="Tiny assignment", metadata=True, answer=ANSWER, checks=True, bottom=()):
     """The tiny notebook: ``bodies`` {function: body} (others SOLVED; TODO for the student version), ``top``
-    cells run first, the checker call after each function (unless ``checks`` is False)."""
+    cells run first, the checker call after each function (unless ``checks`` is False), ``bottom`` cells last."""
     bodies = {**SOLVED, **(bodies or {})}
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -70,6 +70,7 @@ def notebook(bodies=None, top=(), title="Tiny assignment", metadata=True, answer
         if checks:
             nb.cells.append(code(f"helpers.exercises.{step.checker}({step.function})"))
     nb.cells += [md("**Q1.** Why is doubling a linear map?"), md(f"**Your answer (Q1):**\n\n{answer}")]
+    nb.cells += [code(s) for s in bottom]
     return nb
 
 
