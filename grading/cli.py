@@ -153,13 +153,15 @@ def _nonnegative(text):
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="python -m grading", description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(prog="python -m grading", formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+                                description="Grade submitted notebooks with the course's checkers (the ones the "
+                                "students see). Exit status 0 when everything given was graded, 2 for a misuse.",
+                                epilog="Details: grading/README.md")
     p.add_argument("submissions", nargs="+", metavar="SUBMISSION",
                    help="a student's .ipynb, or a folder (searched recursively) or .zip of them")
-    p.add_argument("--out", metavar="DIR", help="write grades.csv, feedback/ and results/ here; without it, "
-                   "print each submission's score and feedback")
-    p.add_argument("--jobs", type=_positive(int), default=1, help="submissions graded in parallel")
+    p.add_argument("--out", metavar="DIR", default=argparse.SUPPRESS, help="write grades.csv, feedback/ and "
+                   "results/ here (default: print each submission's score and feedback)")
+    p.add_argument("--jobs", type=_positive(int), default=1, metavar="N", help="submissions graded in parallel")
     p.add_argument("--cell-timeout", type=_positive(float), default=Config.cell_timeout, metavar="S",
                    help="seconds one cell may run")
     p.add_argument("--timeout", type=_positive(float), default=Config.timeout, metavar="S",
@@ -176,6 +178,7 @@ def parser():
 def main(argv=None):
     p = parser()
     args = p.parse_args(argv)
+    args.out = getattr(args, "out", None)
     if args.out and os.path.exists(args.out) and not os.path.isdir(args.out):
         p.error(f"--out {args.out}: exists and is not a folder")
     try:
