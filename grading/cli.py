@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import sys
 import tempfile
+from multiprocessing import resource_tracker
 
 from tqdm import tqdm
 
@@ -112,6 +113,7 @@ def grade_all(submissions, config, jobs, progress=True, course=COURSE):
     results, suspect = [None] * len(submissions), set()
     bar = tqdm(total=len(submissions), unit="notebook", disable=None if progress else True, file=sys.stderr)
     reaper.become_subreaper()  # what outlives a killed worker comes back here, and is killed below
+    resource_tracker.ensure_running()  # multiprocessing's own helper process: known, so spared
     known = reaper.children()
     with tempfile.TemporaryDirectory(prefix="grading-run-") as run_dir:
         markers = os.path.join(run_dir, "in-flight")
