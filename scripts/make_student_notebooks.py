@@ -12,8 +12,14 @@ exercise's solution sits inside a function body between two marker lines:
 
 Each region becomes ``# YOUR CODE HERE`` and ``raise NotImplementedError``
 at the same indentation, so the checkers report "not implemented yet" until
-the student fills it in. Outputs are cleared, and the Open-in-Colab badge
-points at the student copy.
+the student fills it in. A written question's model answer sits in its
+markdown answer cell between ``<!-- BEGIN SOLUTION -->`` and
+``<!-- END SOLUTION -->`` lines, below the ``**Your answer (Qn):**`` line;
+the student version drops the region and keeps that line. Outputs are
+cleared, the Open-in-Colab badge points at the student copy, and the
+notebook's metadata names it (``"course": {"notebook": "<file stem>"}``)
+so the grader (``python -m grading``) recognizes a submission whatever its
+file name.
 """
 
 import copy
@@ -31,6 +37,8 @@ from helpers.course import colab_url  # noqa: E402
 
 STUDENT_DIR = os.path.join(ROOT, "notebooks", "student")
 REGION = re.compile(r"^([ \t]*)# BEGIN SOLUTION[^\n]*\n.*?^[ \t]*# END SOLUTION[^\n]*(\n|$)", re.M | re.S)
+MD_REGION = re.compile(r"^[ \t]*<!-- BEGIN SOLUTION -->[^\n]*\n.*?^[ \t]*<!-- END SOLUTION -->[^\n]*(\n|$)",
+                       re.M | re.S)
 PLACEHOLDER = "{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError(\"exercise not done yet\")\n"
 STUDENT_NOTE = (
     "\n\n> **Student version.** The exercises at the end are yours to complete: each `# YOUR CODE HERE` marks the "
@@ -53,17 +61,30 @@ def strip_solutions(source):
     return out
 
 
+def strip_markdown_solutions(source):
+    """A markdown cell without its ``<!-- BEGIN SOLUTION -->`` ... ``<!-- END SOLUTION -->`` regions."""
+    out = MD_REGION.sub("", source)
+    if out != source:
+        out = out.rstrip("\n")
+    if "BEGIN SOLUTION" in out or "END SOLUTION" in out:
+        raise ValueError("unbalanced <!-- BEGIN SOLUTION --> / <!-- END SOLUTION --> markers:\n" + source)
+    return out
+
+
 def student_version(nb, rel_path):
     """The student notebook for solution notebook ``nb`` stored at ``rel_path`` (relative to the repo root)."""
     nb = copy.deepcopy(nb)
     name = os.path.basename(rel_path)
     student_rel = f"notebooks/student/{name}"
+    nb.metadata["course"] = {"notebook": os.path.splitext(name)[0]}
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source)
             cell.outputs = []
             cell.execution_count = None
-        elif colab_url(rel_path) in cell.source:
+        elif cell.cell_type == "markdown":
+            cell.source = strip_markdown_solutions(cell.source)
+        if cell.cell_type == "markdown" and colab_url(rel_path) in cell.source:
             cell.source = cell.source.replace(colab_url(rel_path), colab_url(student_rel))
             if STUDENT_NOTE not in cell.source:
                 cell.source = cell.source.replace("\n", STUDENT_NOTE + "\n", 1) if "\n" in cell.source \

@@ -36,6 +36,11 @@ class Result:
     def __bool__(self):
         return self.passed
 
+    def to_dict(self):
+        """The result as plain JSON-ready data (``details`` as strings)."""
+        return {"name": str(self.name), "passed": bool(self.passed), "message": str(self.message),
+                "hint": str(self.hint), "details": [str(d) for d in self.details]}
+
 
 @dataclass
 class Case:
@@ -97,7 +102,13 @@ def _close(got, expected, rtol, atol):
 
 
 def _student_line(exc):
-    """(line number, source line) of the innermost frame outside helpers/, if any."""
+    """(line number, source line) of the innermost frame outside helpers/, if any.
+
+    An exception from a function run elsewhere (the grader's proxy of a student's function in its kernel) carries
+    that line as ``student_lineno`` and ``student_line``: those are used when present.
+    """
+    if hasattr(exc, "student_lineno"):
+        return exc.student_lineno, getattr(exc, "student_line", None)
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_HELPERS_DIR)]
     if not frames:
         return None, None
