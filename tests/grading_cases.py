@@ -44,7 +44,7 @@ def namespace():
     from array_api_compat import array_namespace, device
 
     import helpers
-    from helpers.softmax import softmax
+    from helpers import softmax
 
     names = {k: getattr(helpers, k) for k in helpers.__all__ if not k.startswith("_")}
     return {**names, "np": np, "helpers": helpers, "array_namespace": array_namespace, "device": device,
