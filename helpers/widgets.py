@@ -30,6 +30,7 @@ from collections import OrderedDict
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -103,6 +104,46 @@ class LiveFigure:
     def caption(self):
         """The titles' texts, on one line."""
         return "; ".join(" ".join(t.get_text().split()) for t in self.titles)
+
+
+class Pixels(Artist):
+    """Opaque RGB pixels that fill an axes' inside exactly, copied straight into the Agg canvas (no resampling).
+
+    matplotlib's image pipeline resamples and blends even an image that already has the axes' size, which
+    costs more than the rest of a redraw; this copies ``.rgb`` (H, W, 3) uint8 (row 0 at the bottom) into the
+    axes' pixel rectangle, 1 pixel inside its frame so the spines stay. `shape` says what (H, W) to give it.
+    Other renderers (saving to PDF or SVG) get an ordinary image.
+    """
+
+    def __init__(self, ax):
+        super().__init__()
+        self.ax, self.rgb = ax, None
+        self.set_zorder(0.5)  # over the axes' background, under everything drawn in it
+        ax.add_artist(self)
+
+    def rect(self):
+        """(x0, y0, x1, y1): the pixel columns and rows (counted from the bottom) the pixels cover."""
+        box = self.ax.get_window_extent()
+        return (int(round(box.x0)) + 1, int(round(box.y0)) + 1, int(round(box.x1)) - 1, int(round(box.y1)) - 1)
+
+    def shape(self):
+        x0, y0, x1, y1 = self.rect()
+        return y1 - y0, x1 - x0
+
+    def draw(self, renderer):
+        if self.rgb is None or not self.get_visible():
+            return
+        x0, y0, x1, y1 = self.rect()
+        if hasattr(renderer, "buffer_rgba"):  # Agg: write the pixels (its rows run from the top)
+            height = int(renderer.height)
+            canvas = np.asarray(renderer.buffer_rgba())
+            canvas[height - y1:height - y0, x0:x1, :3] = self.rgb[::-1]
+            canvas[height - y1:height - y0, x0:x1, 3] = 255
+        else:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, x0, y0, np.dstack([self.rgb, np.full(self.rgb.shape[:2], 255, np.uint8)]))
+            gc.restore()
+        self.stale = False
 
 
 class Explorer:
@@ -346,6 +387,7 @@ class _DescentView:
         (self.start,) = ax_path.plot([], [], "o", mfc="none", ms=10)
         plot_lr_scale(self.critical, self.critical, ax=ax_lr, lo=self.LR[0], hi=self.LR[1])
         ax_lr.lines[-1].remove()  # the strip's own marker; ours moves
+        ax_lr.set_xlabel(f"learning rate (black line: the critical rate 2/λmax = {self.critical:.3g})")
         self.lr_mark = ax_lr.axvline(self.critical, lw=4)
         plot_costs(np.array([1.0, 1.0]), ax=self.ax_cost, J_star=0.0, title="Cost per step: the gap J - J* (log scale)")
         (self.costs,) = self.ax_cost.lines
@@ -368,8 +410,7 @@ class _DescentView:
         gap = float(result.costs[-1]) - self.bowl.J_star
         status = (f"diverged: stopped after {result.steps} steps" if result.diverged
                   else f"after {result.steps} steps J - J* = {gap:.3g}")
-        self.title.set_text(f"lr = {lr:.3g} = {lr / self.critical:.3g} × the critical rate 2/λmax = "
-                            f"{self.critical:.3g}: {regime.upper()}\n{status}")
+        self.title.set_text(f"lr = {lr:.3g} = {lr / self.critical:.3g} × the critical rate: {regime.upper()}\n{status}")
         return {"lr": lr, "critical": self.critical, "regime": regime, "result": result,
                 "final_cost": float(result.costs[-1]), "J_star": self.bowl.J_star, "diverged": result.diverged,
                 "message": message}
@@ -487,7 +528,7 @@ class _PolynomialView:
         self.shown.set_xdata([degree, degree])
         self.ax_fit.set_title(f"M = {degree}, N = {N}: training RMS {train[degree]:.3f}, "
                               f"validation {val[degree]:.3f}")
-        self.ax_err.set_title(f"Every degree, N = {N}: validation picks M = {best}")
+        self.ax_err.set_title(f"validation picks M = {best}")
         return {"train_rmse": float(train[degree]), "val_rmse": float(val[degree]), "train_curve": list(train),
                 "val_curve": list(val), "best_degree": best, "fallback": svd}
 
@@ -539,16 +580,12 @@ class _LogisticView:
         lo, hi = X.min(axis=0), X.max(axis=0)
         (x1a, x2a), (x1b, x2b) = lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)
         self.box = (x1a, x1b, x2a, x2b)
-        # The shading is computed for every pixel of the axes and drawn without resampling, already blended
-        # with the white background (faster than letting matplotlib interpolate and blend).
-        px = left.get_window_extent()
-        width, height = max(int(round(px.width)), 2), max(int(round(px.height)), 2)
+        self.proba = Pixels(left)  # sigma(z) at every pixel, blended with the white background once (a LUT)
+        height, width = self.proba.shape()
         self.g1 = np.linspace(x1a, x1b, width)[None, :]
         self.g2 = np.linspace(x2a, x2b, height)[:, None]
         rgb = self.ALPHA * colormaps[self.CMAP](np.linspace(0, 1, 256))[:, :3] + (1 - self.ALPHA)
         self.lut = np.round(255 * rgb).astype(np.uint8)
-        self.proba = left.imshow(np.zeros((height, width, 3), np.uint8), extent=self.box, origin="lower",
-                                 aspect="auto", interpolation="none")
         style = [(0, "o", "tab:blue"), (1, "^", "tab:red")]
         points = [left.scatter(X[t == k, 0], X[t == k, 1], s=18, marker=m, color=c, edgecolor="k", linewidth=0.4,
                                label=class_names[k]) for k, m, c in style]
@@ -575,7 +612,7 @@ class _LogisticView:
         losses = np.logaddexp(0.0, -m)  # cross-entropy of each example, computed stably
         J, acc = float(np.mean(losses)), float(np.mean((z >= 0) == (t == 1)))
         proba = 0.5 + 0.5 * np.tanh((w1 * self.g1 + (w2 * self.g2 + b)) / 2)  # sigma(z) on every pixel
-        self.proba.set_data(self.lut[(proba * 255 + 0.5).astype(np.uint8)])
+        self.proba.rgb = self.lut[(proba * 255 + 0.5).astype(np.uint8)]
         self.boundary.set_data(*self._boundary(w1, w2, b))
         for k, scatter in enumerate(self.costs):
             scatter.set_offsets(np.column_stack([m[t == k], losses[t == k]]))

@@ -105,6 +105,30 @@ def test_every_explorer_draws_what_a_full_redraw_draws(line_data, penguins_02, p
         assert differ < 0.005, f"{ex.name}: {differ:.2%} of the pixels differ from a full redraw"
 
 
+def test_pixels_fill_the_axes_inside_and_save_elsewhere(tmp_path):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2), dpi=50)
+    fig.subplots_adjust(left=0.2, right=0.9, bottom=0.2, top=0.9)
+    ax = fig.add_subplot()
+    live = LiveFigure(fig, [pix := widgets.Pixels(ax)])
+    empty = pixels(live.render())  # no pixels yet: the bare axes
+    h, w = pix.shape()
+    pix.rgb = np.zeros((h, w, 3), np.uint8)
+    pix.rgb[:, :, 0] = np.arange(h)[:, None]  # red grows upwards (row 0 at the bottom)
+    img = pixels(live.render())
+    x0, y0, x1, y1 = pix.rect()
+    H = img.shape[0]
+    np.testing.assert_array_equal(img[H - y1:H - y0, x0:x1, 0], pix.rgb[::-1, :, 0])
+    outside = np.ones(img.shape[:2], bool)
+    outside[H - y1:H - y0, x0:x1] = False
+    np.testing.assert_array_equal(img[outside], empty[outside])  # the frame, ticks and margins are untouched
+    assert (x1 - x0, y1 - y0) == (w, h) and w > 50 and h > 30
+    pix.set_animated(False)
+    fig.savefig(tmp_path / "pixels.pdf")  # a renderer without a pixel buffer gets an ordinary image
+    assert (tmp_path / "pixels.pdf").stat().st_size > 0
+
+
 def test_a_background_is_rendered_once_per_layout(line_data, penguins_02):
     ex = widgets.cost_explorer(*penguins_02)  # fixed axes: only the first render draws everything
     for k in range(10):
@@ -302,7 +326,7 @@ def test_polynomial_explorer_fits_once_per_N_and_speaks_plainly(curves, monkeypa
     state = ex.update(degree=9, N=10)  # 10 points, degree 9: interpolation, solved through the SVD
     assert state["train_rmse"] < 1e-6 and 9 in state["fallback"]
     caption = repr(ex)
-    assert "M = 9, N = 10" in caption
+    assert "M = 9, N = 10" in caption and "validation picks M = " in caption
     for jargon in ("SVD", "fallback", "ill-conditioned"):
         assert jargon not in caption
 
