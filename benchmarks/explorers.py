@@ -16,6 +16,10 @@ after two warm-up moves that are not counted.
 * **end to end**: in JupyterLab in headless Chromium, from the keydown event of
   an arrow key on the focused slider to the explorer's new image decoded in the page.
 
+The end-to-end peer is a floor measured in the same page, right after the notebook's explorers: a slider
+whose callback only hands a prepared PNG of an explorer's size to an Image widget (`FLOOR_NOTEBOOK`, a cell
+added to the copy), that is, the round trip with no work in it. An explorer can come close to it, not below.
+
 The targets (issue 17) are end to end: median <= 150 ms, 95th percentile <= 300 ms.
 The machine's load average is printed with the table: on a shared machine,
 compare runs only at similar load. `figures(quick)` returns `benchmarks.harness.Figure`
@@ -39,10 +43,40 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NOTEBOOKS = ("02_direct_vs_gradient_descent.ipynb", "03_feature_maps.ipynb", "04_logistic_regression.ipynb")
 MEDIAN_TARGET, P95_TARGET = 0.150, 0.300  # seconds, end to end
 WARMUP = 2
+FLOOR = "floor: a slider that shows a ready PNG"
+# The peer of every end-to-end time: a slider whose callback only hands a prepared PNG of an explorer's size
+# to an Image widget. What it takes is the cost of the round trip itself (browser, server, kernel, decoding).
+FLOOR_NOTEBOOK = """\
+import io
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+rng = np.random.default_rng(0)
+x = rng.normal(size=342)
+t = 4.2 + 0.7 * x + 0.4 * rng.normal(size=342)
+pngs = []
+for slope in np.linspace(-0.5, 1.9, 41):
+    fig = Figure(figsize=(11, 4.4), dpi=90)
+    FigureCanvasAgg(fig)
+    left, right = fig.subplots(1, 2)
+    left.scatter(x, t, s=12)
+    left.plot([-3, 3], [4.2 - 3 * slope, 4.2 + 3 * slope], "k")
+    right.plot(np.sort(x), np.sort(t))
+    fig.suptitle(f"slope {slope:.2f}")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    pngs.append(buf.getvalue())
+image = widgets.Image(value=pngs[20], format="png")
+slider = widgets.IntSlider(value=20, min=0, max=40, description="floor", continuous_update=False)
+slider.observe(lambda change: setattr(image, "value", pngs[change["new"]]), names="value")
+widgets.VBox([slider, image])
+"""
 ENV = {"HELPERS_DEVICE": "cpu", "HELPERS_DATASET": "digits", "MPLBACKEND": "Agg"}
 # Which explorer a set of slider descriptions belongs to (the description of its first slider).
 NAMES = {"w (slope)": "02 cost_explorer", "learning rate": "02 descent_explorer",
-         "degree M": "03 polynomial_explorer", "w₁": "04 logistic_explorer"}
+         "degree M": "03 polynomial_explorer", "w₁": "04 logistic_explorer", "floor": FLOOR}
 
 
 def load_average():
@@ -75,8 +109,9 @@ def plan(sliders, moves):
     return out
 
 
-def work_copy(notebooks=NOTEBOOKS, repo=ROOT):
-    """A temporary folder with ``repo``'s helpers/, data/ and notebooks (outputs cleared), as a fresh clone has them."""
+def work_copy(notebooks=NOTEBOOKS, repo=ROOT, floor=False):
+    """A temporary folder with ``repo``'s helpers/, data/ and notebooks (outputs cleared), as a fresh clone has
+    them; with ``floor``, each notebook ends with `FLOOR_NOTEBOOK`'s cell (the end-to-end peer)."""
     root = tempfile.mkdtemp(prefix="explorers-")
     for d in ("helpers", "data"):
         shutil.copytree(os.path.join(repo, d), os.path.join(root, d),
@@ -87,6 +122,8 @@ def work_copy(notebooks=NOTEBOOKS, repo=ROOT):
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
+        if floor:  # the peer, measured in the same page, right after the notebook's explorers
+            nb.cells.append(nbformat.v4.new_code_cell(FLOOR_NOTEBOOK))
         nbformat.write(nb, os.path.join(root, "notebooks", name))
     return root
 
@@ -170,7 +207,8 @@ def browser_side(root, notebooks=NOTEBOOKS, moves=24):
                 sliders = explorer_state(page, cell)["sliders"]
                 times = [press(page, cell, i, "ArrowRight" if sign > 0 else "ArrowLeft") / 1000
                          for i, sign in plan(sliders, moves + WARMUP)]
-                results[NAMES.get(sliders[0]["description"], f"{name[:2]} cell {cell}")] = times[WARMUP:]
+                label = NAMES.get(sliders[0]["description"], f"{name[:2]} cell {cell}")
+                results[f"{label} in {name[:2]}" if label == FLOOR else label] = times[WARMUP:]
             page.close()
         return results, list(browser.errors)
 
@@ -200,10 +238,11 @@ def format_table(kernel, browser=None, load_before="", load_after=""):
             else:
                 row += " — | — | — | — |"
         rows.append(row)
-    n = len(next(iter(kernel.values()))) if kernel else 0
+    counts = sorted({len(t) for t in [*kernel.values(), *(browser or {}).values()]})
+    n = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
     rows.append("")
-    rows.append(f"{n} moves per explorer after {WARMUP} warm-up moves; times in ms. "
-                f"Before: {load_before}. After: {load_after}.")
+    rows.append(f"{n} timed slider moves per explorer (after {WARMUP} warm-up moves); times in ms. "
+                f"Machine load before the run: {load_before}; after: {load_after}.")
     return "\n".join(rows)
 
 
@@ -211,7 +250,7 @@ def measure(moves=24, browser=True, notebooks=NOTEBOOKS, repo=ROOT):
     """Run both measurements on a fresh copy of ``repo``'s notebooks: (kernel, browser or None, errors, loads)."""
     from .browser import missing
 
-    root = work_copy(notebooks, repo)
+    root = work_copy(notebooks, repo, floor=browser)
     try:
         load_before = load_average()
         kernel = kernel_side(root, notebooks, moves)
@@ -232,11 +271,17 @@ def figures(quick=False):
                   note=f"p95 {fmt_seconds(percentile(t, 95))}, max {fmt_seconds(max(t))}",
                   extra={"p95": percentile(t, 95)}) for name, t in sorted(kernel.items())]
     notes = [f"explorers: {before} before, {after} after"]
+    floors = {name: Timing(t) for name, t in (ends or {}).items() if name.startswith(FLOOR)}
     for name, t in sorted((ends or {}).items()):
-        out.append(Figure(f"{name}: slider key press to image decoded, browser (median)", Timing(t),
+        if name in floors:
+            continue
+        floor = floors.get(f"{FLOOR} in {name[:2]}")
+        peer = dict(peer=floor, peer_name=FLOOR + " (same page)" if floor is not None else "")
+        out.append(Figure(f"{name}: slider key press to image decoded, browser (median)", Timing(t), **peer,
                           target=MEDIAN_TARGET, target_kind="seconds",
                           note=f"p95 {fmt_seconds(percentile(t, 95))}, max {fmt_seconds(max(t))}"))
-        out.append(Figure(f"{name}: slider key press to image decoded, browser (p95)", percentile(t, 95),
+        peer["peer"] = None if floor is None else percentile(floor.runs, 95)
+        out.append(Figure(f"{name}: slider key press to image decoded, browser (p95)", percentile(t, 95), **peer,
                           target=P95_TARGET, target_kind="seconds"))
     if ends is None:
         notes.append(f"explorers end to end: not measured ({missing() or 'browser part switched off'})")

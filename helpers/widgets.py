@@ -50,14 +50,15 @@ def png_bytes(pixels, level=1):
     if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] not in (3, 4):
         raise ValueError(f"pixels must be uint8 of shape (H, W, 3 or 4), got {pixels.dtype} {pixels.shape}")
     h, w, c = pixels.shape
-    rows = np.zeros((h, 1 + w * c), np.uint8)  # each row: filter type 0 (none), then its pixels
-    rows[:, 1:] = pixels.reshape(h, w * c)
+    rows = np.empty((h, 1 + w * c), np.uint8)  # each row: filter type 0 (none), then its pixels
+    rows[:, 0] = 0
+    rows[:, 1:].reshape(h, w, c)[...] = pixels  # (a view: one copy, straight from a strided RGBA buffer)
 
     def chunk(tag, body):
         return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
 
     header = struct.pack(">IIBBBBB", w, h, 8, 2 if c == 3 else 6, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), level))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, level))
             + chunk(b"IEND", b""))
 
 
