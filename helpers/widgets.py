@@ -147,6 +147,10 @@ class Pixels(Artist):
         self.stale = False
 
 
+def _in_colab():
+    return "google.colab" in sys.modules
+
+
 class Explorer:
     """Sliders and a `LiveFigure` that is redrawn whenever one of them moves.
 
@@ -158,12 +162,16 @@ class Explorer:
     view : object with ``.figure`` (a `LiveFigure`) and ``.draw(**values) -> dict``, which updates the
         figure's moving artists for the sliders' values and returns what it computed (``.state``)
     columns : int, how many columns of sliders
+
+    The figure goes to an ``ipywidgets.Image`` (its bytes travel as one binary message). On Colab, whose widget
+    frontend has not always taken binary messages, it goes to an ``Output`` widget as a display message instead,
+    the way Colab has shown images in widgets all along.
     """
 
     def __init__(self, name, controls, view, columns=1):
         self.name, self.controls, self.view, self.figure = name, dict(controls), view, view.figure
         self.state, self.png, self._muted = {}, b"", False
-        self.image = widgets.Image(format="png")
+        self.image = widgets.Output() if _in_colab() else widgets.Image(format="png")
         self.messages = widgets.Output()  # a redraw's traceback, if one fails
         boxes = [widgets.VBox(list(self.controls.values())[i::columns]) for i in range(columns)]
         self.widget = widgets.VBox([widgets.HBox(boxes), self.image, self.messages])
@@ -183,7 +191,14 @@ class Explorer:
             with self.messages:  # in a notebook the traceback shows under the figure; elsewhere it propagates
                 raise
             return
-        self.image.value = self.png
+        if isinstance(self.image, widgets.Output):
+            from IPython.display import Image, clear_output, display
+
+            with self.image:
+                clear_output(wait=True)
+                display(Image(data=self.png, format="png"))
+        else:
+            self.image.value = self.png
         if self.messages.outputs:
             self.messages.clear_output()
 
@@ -214,7 +229,7 @@ class Explorer:
             bundle = {"application/vnd.jupyter.widget-view+json": {
                 "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}}
         bundle["text/plain"] = repr(self)
-        if "google.colab" not in sys.modules:  # Colab's renderer might prefer the picture to the widget
+        if not _in_colab():  # Colab's renderer might prefer the picture to the widget
             bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
         return bundle
 

@@ -380,6 +380,15 @@ def test_explorer_mime_bundle_holds_the_widget_and_its_figure(penguins_02, monke
     assert "image/png" not in data and "application/vnd.jupyter.widget-view+json" in data  # Colab: the widget
 
 
+def test_on_colab_the_figure_goes_to_an_output_widget(penguins_02, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    ex = widgets.cost_explorer(*penguins_02)
+    assert isinstance(ex.image, ipywidgets.Output) and ex.image in ex.widget.children
+    capsys.readouterr()
+    ex.update(w=0.5)  # outside a notebook, display() prints what it would show
+    assert "IPython.core.display.Image" in capsys.readouterr().out and ex.state["w"] == 0.5
+
+
 def explorer_cells(nb):
     return [c for c in nb.cells if c.cell_type == "code" and re.search(r"\w+_explorer\(", c.source)]
 
