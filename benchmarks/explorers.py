@@ -10,7 +10,7 @@ student runs it; then every explorer gets the same sequence of one-step slider
 moves (each slider in turn, a few steps away from its nearer end and back),
 after two warm-up moves that are not counted.
 
-* **kernel side**: in the notebook's own kernel (nbclient), the time from setting a
+* **kernel side**: in the notebook's own kernel (jupyter_client), the time from setting a
   slider's value (what a slider event does) until the explorer has its new PNG
   ready and sent;
 * **end to end**: in JupyterLab in headless Chromium, from the keydown event of

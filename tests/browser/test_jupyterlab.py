@@ -40,7 +40,7 @@ def lab(require_browser):
         shutil.rmtree(root, ignore_errors=True)
 
 
-def test_some_notebooks_have_explorers():
+def test_the_notebooks_with_sliders_are_found():
     assert len(NOTEBOOKS) >= 3, NOTEBOOKS
 
 
