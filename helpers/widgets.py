@@ -1,37 +1,206 @@
-"""Interactive explorers: sliders and an inline plot that is redrawn on every change.
-
-Built on ``ipywidgets.interactive_output`` with the inline matplotlib backend,
-so they work with ipywidgets 7.7 (what Colab ships) and 8, and need no ipympl
-(which is broken on Colab). Each redraw clears the output first, so figures
-replace each other instead of stacking.
+"""Interactive explorers: sliders and a figure that is redrawn, fast, whenever one of them moves.
 
 Every explorer is an `Explorer`: ``.controls`` (name -> slider), ``.update(**values)``
-(set sliders and redraw at once, what a slider event does), and ``.state`` (what
-the last redraw computed), so tests and benchmarks can drive them headlessly.
+(set sliders and redraw once, what a slider event does), ``.state`` (what the last
+redraw computed) and ``.png`` (the figure as it is now), so tests and benchmarks
+drive them headlessly.
+
+How they stay fast (a slider move is answered in well under 150 ms on a 2-core
+machine): each explorer draws one matplotlib figure, built once with a fixed
+layout (no ``tight_layout`` per event). Its static parts (axes, ticks, labels,
+contours) are rendered once into a background image (`LiveFigure`); a slider
+event only redraws the artists that change on top of it, encodes the pixels as
+PNG (unfiltered, fast zlib) and hands them to an ``ipywidgets.Image``. No
+pyplot figure is made, so nothing piles up and ``plt.show()`` draws nothing twice.
+That needs neither ipympl (broken on Colab) nor the inline backend: it works with
+ipywidgets 7.7 (what Colab ships) and 8.
+
+In a notebook the explorer's output holds the live widget *and* its current
+figure as a PNG: JupyterLab, Notebook and Colab show the widget, while GitHub and
+nbconvert, which cannot run it, show the stored figure instead of the widget's text.
 """
 
+import base64
+import math
+import struct
+import sys
+import warnings
+import zlib
+from collections import OrderedDict
+
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
-from IPython.display import clear_output, display
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+
+DPI = 90  # a 11-inch figure is then 990 pixels wide: sharp in a notebook column, quick to encode and send
+
+
+# --- The machinery: fast figures and the explorer widget --------------------------------------------------------------
+
+def png_bytes(pixels, level=1):
+    """(H, W, 3) or (H, W, 4) uint8 pixels as PNG bytes (no row filters, zlib ``level``).
+
+    Unfiltered rows at a low zlib level encode a plot in a few milliseconds at
+    about the size of a default PNG: the long runs of one colour do the compressing.
+    """
+    pixels = np.asarray(pixels)
+    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] not in (3, 4):
+        raise ValueError(f"pixels must be uint8 of shape (H, W, 3 or 4), got {pixels.dtype} {pixels.shape}")
+    h, w, c = pixels.shape
+    rows = np.empty((h, 1 + w * c), np.uint8)  # each row: filter type 0 (none), then its pixels
+    rows[:, 0] = 0
+    rows[:, 1:].reshape(h, w, c)[...] = pixels  # (a view: one copy, straight from a strided RGBA buffer)
+
+    def chunk(tag, body):
+        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 2 if c == 3 else 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, level))
+            + chunk(b"IEND", b""))
+
+
+class LiveFigure:
+    """A figure whose static parts are rendered once and whose ``moving`` artists are redrawn at each `render`.
+
+    The background (everything but the moving artists) is rendered once per
+    layout, that is per set of axis limits, and kept for the last ``keep``
+    layouts: an explorer whose axes follow the data in coarse steps (decades,
+    powers of two) redraws in full only when it crosses a step. ``titles`` are the
+    text artists that say what the figure shows (their text is the explorer's caption).
+    The figure belongs to no pyplot window.
+    """
+
+    def __init__(self, fig, moving, titles=(), keep=8):
+        self.fig, self.moving, self.titles, self.keep = fig, list(moving), list(titles), keep
+        for artist in self.moving:
+            artist.set_animated(True)  # left out of the full draw: drawn over the background
+        self.canvas = FigureCanvasAgg(fig)
+        self.backgrounds = OrderedDict()  # layout -> rendered background
+        self.full_draws = 0
+
+    def layout(self):
+        """What the background depends on: every axes' limits."""
+        return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes)
+
+    def render(self):
+        """The figure as PNG bytes: the background for the current layout, with the moving artists on top."""
+        key = self.layout()
+        background = self.backgrounds.pop(key, None)
+        if background is None:
+            self.canvas.draw()
+            self.full_draws += 1
+            background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(background)
+        self.backgrounds[key] = background
+        while len(self.backgrounds) > self.keep:
+            self.backgrounds.popitem(last=False)
+        for artist in self.moving:
+            self.fig.draw_artist(artist)
+        return png_bytes(np.asarray(self.canvas.buffer_rgba())[..., :3])
+
+    def caption(self):
+        """The titles' texts, on one line."""
+        return "; ".join(" ".join(t.get_text().split()) for t in self.titles)
+
+
+class Pixels(Artist):
+    """Opaque RGB pixels that fill an axes' inside exactly, copied straight into the Agg canvas (no resampling).
+
+    matplotlib's image pipeline resamples and blends even an image that already has the axes' size, which
+    costs more than the rest of a redraw; this copies ``.rgb`` (H, W, 3) uint8 (row 0 at the bottom) into the
+    axes' pixel rectangle, 1 pixel inside its frame so the spines stay. `shape` says what (H, W) to give it.
+    Other renderers (saving to PDF or SVG) get an ordinary image.
+    """
+
+    def __init__(self, ax):
+        super().__init__()
+        self.ax, self.rgb = ax, None
+        self.set_zorder(0.5)  # over the axes' background, under everything drawn in it
+        ax.add_artist(self)
+
+    def rect(self):
+        """(x0, y0, x1, y1): the pixel columns and rows (counted from the bottom) the pixels cover."""
+        box = self.ax.get_window_extent()
+        return (int(round(box.x0)) + 1, int(round(box.y0)) + 1, int(round(box.x1)) - 1, int(round(box.y1)) - 1)
+
+    def shape(self):
+        x0, y0, x1, y1 = self.rect()
+        return y1 - y0, x1 - x0
+
+    def draw(self, renderer):
+        if self.rgb is None or not self.get_visible():
+            return
+        x0, y0, x1, y1 = self.rect()
+        if hasattr(renderer, "buffer_rgba"):  # Agg: write the pixels (its rows run from the top)
+            height = int(renderer.height)
+            canvas = np.asarray(renderer.buffer_rgba())
+            canvas[height - y1:height - y0, x0:x1, :3] = self.rgb[::-1]
+            canvas[height - y1:height - y0, x0:x1, 3] = 255
+        else:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, x0, y0, np.dstack([self.rgb, np.full(self.rgb.shape[:2], 255, np.uint8)]))
+            gc.restore()
+        self.stale = False
+
+
+def _in_colab():
+    return "google.colab" in sys.modules
 
 
 class Explorer:
-    """Sliders plus a function ``draw(**values) -> dict`` that plots and returns what it computed."""
+    """Sliders and a `LiveFigure` that is redrawn whenever one of them moves.
 
-    def __init__(self, controls, draw, columns=1):
-        self.controls = dict(controls)
-        self._draw = draw
-        self.state = {}
-        self._muted = False
-        self.output = widgets.interactive_output(self._redraw, self.controls)
+    Parameters
+    ----------
+    name : str
+        What the explorer is, for its text form (``"cost_explorer"``).
+    controls : dict name -> slider
+    view : object with ``.figure`` (a `LiveFigure`) and ``.draw(**values) -> dict``, which updates the
+        figure's moving artists for the sliders' values and returns what it computed (``.state``)
+    columns : int, how many columns of sliders
+
+    The figure goes to an ``ipywidgets.Image`` (its bytes travel as one binary message). On Colab, whose widget
+    frontend has not always taken binary messages, it goes to an ``Output`` widget as a display message instead,
+    the way Colab has shown images in widgets all along.
+    """
+
+    def __init__(self, name, controls, view, columns=1):
+        self.name, self.controls, self.view, self.figure = name, dict(controls), view, view.figure
+        self.state, self.png, self._muted = {}, b"", False
+        self.image = widgets.Output() if _in_colab() else widgets.Image(format="png")
+        self.messages = widgets.Output()  # a redraw's traceback, if one fails
         boxes = [widgets.VBox(list(self.controls.values())[i::columns]) for i in range(columns)]
-        self.widget = widgets.VBox([widgets.HBox(boxes), self.output])
+        self.widget = widgets.VBox([widgets.HBox(boxes), self.image, self.messages])
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self._redraw()
 
-    def _redraw(self, **values):
-        if self._muted:
+    def _on_change(self, change):
+        if not self._muted:
+            self._redraw()
+
+    def _redraw(self):
+        try:
+            self.state = self.view.draw(**{name: c.value for name, c in self.controls.items()}) or {}
+            self.png = self.figure.render()
+        except Exception:
+            with self.messages:  # in a notebook the traceback shows under the figure; elsewhere it propagates
+                raise
             return
-        self.state = self._draw(**values) or {}
-        plt.show()
+        if isinstance(self.image, widgets.Output):
+            from IPython.display import Image, clear_output, display
+
+            with self.image:
+                clear_output(wait=True)
+                display(Image(data=self.png, format="png"))
+        else:
+            self.image.value = self.png
+        if self.messages.outputs:
+            self.messages.clear_output()
 
     def update(self, **values):
         """Set several sliders at once and redraw once (one 'slider event'); returns ``.state``."""
@@ -44,17 +213,46 @@ class Explorer:
                 self.controls[name].value = value
         finally:
             self._muted = False
-        with self.output:
-            clear_output(wait=True)
-            self._redraw(**{name: c.value for name, c in self.controls.items()})
+        self._redraw()
         return self.state
 
-    def _ipython_display_(self):
-        display(self.widget)
+    def __repr__(self):
+        values = ", ".join(f"{name} = {c.value:.3g}" for name, c in self.controls.items())
+        return f"{self.name}({values}): {self.figure.caption()}"
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """The live widget, plus the current figure (image/png) and a caption (text/plain) for viewers without
+        a kernel: GitHub and nbconvert show the figure. Colab gets the widget alone."""
+        if hasattr(self.widget, "_repr_mimebundle_"):  # ipywidgets 8
+            bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        else:  # ipywidgets 7 displays through _ipython_display_; this is the bundle it sends
+            bundle = {"application/vnd.jupyter.widget-view+json": {
+                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}}
+        bundle["text/plain"] = repr(self)
+        if not _in_colab():  # Colab's renderer might prefer the picture to the widget
+            bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        return bundle
+
+
+def nice_step(width, n=200):
+    """A round slider step (1, 2 or 5 times a power of ten) that cuts ``width`` into about ``n`` steps."""
+    if not width > 0 or not math.isfinite(width):
+        raise ValueError(f"a slider needs a positive, finite range, got width {width}")
+    raw = width / n
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(float(f"{m * power:.6g}") for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+
+
+def _on_grid(x, step):
+    return round(round(x / step) * step, 12)
 
 
 def float_slider(description, value, lo, hi, step=None, log=False, readout_format=".3g"):
-    """A float slider (log-scaled when ``log``) that fits the explorers' layout."""
+    """A float slider (log-scaled when ``log``) that fits the explorers' layout.
+
+    Linear sliders get a round step (about 200 per range, see `nice_step`) unless ``step``
+    is given; their ends and ``value`` are put on that step's grid.
+    """
     layout = widgets.Layout(width="380px")
     style = {"description_width": "110px"}
     if log:
@@ -62,8 +260,12 @@ def float_slider(description, value, lo, hi, step=None, log=False, readout_forma
             value=value, base=10, min=lo, max=hi, step=step or 0.05, description=description,
             readout_format=readout_format, continuous_update=False, layout=layout, style=style,
         )
+    if step is None:
+        step = nice_step(hi - lo)
+        lo, hi = _on_grid(math.floor(lo / step + 1e-9) * step, step), _on_grid(math.ceil(hi / step - 1e-9) * step, step)
+        value = _on_grid(min(max(value, lo), hi), step)
     return widgets.FloatSlider(
-        value=value, min=lo, max=hi, step=step or (hi - lo) / 200, description=description,
+        value=value, min=lo, max=hi, step=step, description=description,
         readout_format=readout_format, continuous_update=False, layout=layout, style=style,
     )
 
@@ -76,112 +278,168 @@ def int_slider(description, value, lo, hi, step=1):
     )
 
 
+def nice_ceil(x, mantissas=(1, 2, 5)):
+    """The smallest number m * 10^k >= x with m in ``mantissas`` (x > 0)."""
+    power = 10.0 ** math.floor(math.log10(x))
+    return next(float(f"{m * power:.6g}") for m in (*mantissas, 10) if m * power >= x * (1 - 1e-12))
+
+
+def decades(lo, hi):
+    """(10^floor(log10 lo), 10^ceil(log10 hi)): log-axis limits that move in whole decades."""
+    return 10.0 ** math.floor(math.log10(lo)), 10.0 ** math.ceil(math.log10(hi))
+
+
 # --- Notebook 02: the cost J(w, b) of one input feature, and gradient descent on it ---------------------------------
 
-class _BlitFigure:
-    """A figure rendered once, then only its moving parts at every slider event ("blitting").
+def line_ranges(bowl, spread=2.0):
+    """Slider ranges for (w, b) around the optimum: along each, J rises by ``spread`` times the cost of
+    predicting the mean of t (the range where a line still runs through the data)."""
+    rise = spread * float(np.var(bowl.t)) / 2 + 1e-12
+    half = np.sqrt(2 * rise / np.diag(bowl.H))
+    return ((bowl.w_star - half[0], bowl.w_star + half[0]), (bowl.b_star - half[1], bowl.b_star + half[1]))
 
-    Rendering a whole figure (ticks, labels, contours) takes most of a 100 ms
-    budget on a small CPU. Here the static parts are rendered once into a
-    background image; each `show` restores it, draws the ``moving`` artists
-    on top and displays the pixels as a PNG. The figure is not registered
-    with pyplot, so ``plt.show()`` does not draw it a second time.
-    """
 
-    def __init__(self, fig, moving):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
+class _CostView:
+    """The cost explorer's figure: the data, the line and its residuals (left); (w, b) on J's contours (right)."""
 
-        self.fig, self.moving = fig, list(moving)
-        for artist in self.moving:
-            artist.set_animated(True)
-        self.canvas = FigureCanvasAgg(fig)
-        self.background = None
+    def __init__(self, bowl, w_range, b_range, xlabel, ylabel):
+        from .plots import plot_cost_contours
 
-    def render(self):
-        """Draw the moving artists over the background; returns the PNG bytes."""
-        import io
+        x, t = bowl.x, bowl.t
+        fig = Figure(figsize=(11, 4.4), dpi=DPI)
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.84, wspace=0.22)
+        ax_fit, ax_cost = fig.subplots(1, 2)
+        ax_fit.scatter(x, t, s=12, alpha=0.7)
+        pad_x, pad_t = 0.05 * np.ptp(x) + 1e-12, 0.15 * np.ptp(t) + 1e-12
+        ax_fit.set(xlim=(x.min() - pad_x, x.max() + pad_x), ylim=(t.min() - pad_t, t.max() + pad_t),
+                   xlabel=xlabel, ylabel=ylabel, title="The data, the line y = w x + b and its residuals")
+        self.residuals = ax_fit.add_collection(LineCollection([], colors="tab:red", linewidths=0.8, alpha=0.6))
+        (self.line,) = ax_fit.plot([], [], color="k", lw=2)
+        plot_cost_contours(x, t, ax=ax_cost, w_range=w_range, b_range=b_range, resolution=150,
+                           title="Where (w, b) sits on the contours of J")
+        (self.point,) = ax_cost.plot([], [], "X", color="tab:red", mec="k", ms=12)
+        self.title = fig.suptitle("", y=0.985)  # what changes; the line under it does not
+        fig.text(0.5, 0.915, f"(the minimum J* = {bowl.J_star:.4g} is at w* = {bowl.w_star:.3g}, "
+                 f"b* = {bowl.b_star:.3g})", ha="center", va="center", fontsize=11)
+        self.bowl, self.xs = bowl, np.array(ax_fit.get_xlim())
+        self.figure = LiveFigure(fig, [self.residuals, self.line, self.point, self.title], titles=[self.title])
 
-        import numpy as np
-        from PIL import Image
-
-        if self.background is None:
-            self.canvas.draw()  # everything except the moving artists
-            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            self.canvas.restore_region(self.background)
-        for artist in self.moving:
-            self.fig.draw_artist(artist)
-        buf = io.BytesIO()
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
-        return buf.getvalue()
-
-    def show(self):
-        from IPython.display import Image
-
-        display(Image(data=self.render(), format="png"))
+    def draw(self, w, b):
+        bowl, x, t = self.bowl, self.bowl.x, self.bowl.t
+        y = w * x + b
+        J = float((y - t) @ (y - t)) / (2 * len(t))
+        self.residuals.set_segments(np.stack([np.column_stack([x, t]), np.column_stack([x, y])], axis=1))
+        self.line.set_data(self.xs, w * self.xs + b)
+        self.point.set_data([w], [b])
+        self.title.set_text(f"w = {w:.3g}, b = {b:.3g}:   J(w, b) = {J:.4g}")
+        return {"w": w, "b": b, "J": J, "J_star": bowl.J_star, "w_star": bowl.w_star, "b_star": bowl.b_star}
 
 
 def cost_explorer(X, t, w_range=None, b_range=None, xlabel="x", ylabel="t"):
     """Sliders for w and b: the line and its residuals (left), the point on the cost's contours (right).
 
-    The title shows the cost J(w, b) and its minimum J*.
+    The title shows the cost J(w, b) and its minimum J*. The sliders start at a
+    flat line through the data's mean (w = 0 when the range allows).
 
     Parameters
     ----------
     X : (N, 1) or (N,), t : (N,) arrays or tensors (one input feature)
     w_range, b_range : (lo, hi), optional
-        The sliders' ranges (default: around the origin and the optimum).
+        The sliders' ranges (default: `line_ranges`, around the optimum).
 
     Returns
     -------
     Explorer
         ``.state`` holds ``w``, ``b``, ``J``, ``J_star``, ``w_star``, ``b_star``.
     """
-    import numpy as np
-    from matplotlib.collections import LineCollection
-    from matplotlib.figure import Figure
-
-    from .plots import CostBowl, plot_cost_contours
+    from .plots import CostBowl
 
     bowl = CostBowl(X, t)
-    box = bowl.box()
-    w_range, b_range = w_range or box[0], b_range or box[1]
-    x, tt = bowl.x, bowl.t
-    fig = Figure(figsize=(11, 4.4), dpi=90)
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.84, wspace=0.22)
-    ax_fit, ax_cost = fig.subplots(1, 2)
-    ax_fit.scatter(x, tt, s=12, alpha=0.7, label="data")
-    pad_x, pad_t = 0.05 * np.ptp(x) + 1e-12, 0.15 * np.ptp(tt) + 1e-12
-    ax_fit.set(xlim=(x.min() - pad_x, x.max() + pad_x), ylim=(tt.min() - pad_t, tt.max() + pad_t),
-               xlabel=xlabel, ylabel=ylabel, title="The data, the line y = w x + b and its residuals")
-    residuals = ax_fit.add_collection(LineCollection([], colors="tab:red", linewidths=0.8, alpha=0.6))
-    (line,) = ax_fit.plot([], [], color="k", lw=2)
-    plot_cost_contours(x, tt, ax=ax_cost, w_range=w_range, b_range=b_range, resolution=150,
-                       title="Where (w, b) sits on the contours of J")
-    (point,) = ax_cost.plot([], [], "X", color="tab:red", mec="k", ms=12)
-    title = fig.suptitle("")
-    view = _BlitFigure(fig, [residuals, line, point, title])
-    xs = np.array(ax_fit.get_xlim())
+    default = line_ranges(bowl)
+    w_range, b_range = w_range or default[0], b_range or default[1]
+    view = _CostView(bowl, w_range, b_range, xlabel, ylabel)
+    w0 = 0.0 if w_range[0] <= 0 <= w_range[1] else bowl.w_star - 0.5 * (w_range[1] - w_range[0]) / 2
+    b0 = min(max(float(bowl.t.mean() - w0 * bowl.x.mean()), b_range[0]), b_range[1])  # through (mean x, mean t)
+    controls = {"w": float_slider("w (slope)", w0, *w_range), "b": float_slider("b (intercept)", b0, *b_range)}
+    return Explorer("cost_explorer", controls, view, columns=2)
 
-    def draw(w, b):
-        y = w * x + b
-        r = y - tt
-        J = float(r @ r) / (2 * len(r))
-        residuals.set_segments(np.stack([np.column_stack([x, tt]), np.column_stack([x, y])], axis=1))
-        line.set_data(xs, w * xs + b)
-        point.set_data([w], [b])
-        title.set_text(f"w = {w:.3g}, b = {b:.3g}:   J(w, b) = {J:.4g}\n"
-                       f"(the minimum J* = {bowl.J_star:.4g} is at w* = {bowl.w_star:.3g}, b* = {bowl.b_star:.3g})")
-        view.show()
-        return {"w": w, "b": b, "J": J, "J_star": bowl.J_star, "w_star": bowl.w_star, "b_star": bowl.b_star}
 
-    controls = {
-        "w": float_slider("w (slope)", min(max(0.0, w_range[0]), w_range[1]), *w_range),
-        "b": float_slider("b (intercept)", min(max(0.0, b_range[0]), b_range[1]), *b_range),
-    }
-    explorer = Explorer(controls, draw, columns=2)
-    explorer.figure = view
-    return explorer
+def run_descent(X, t, lr, steps, w0, b0):
+    """`gradient_descent` from (w0, b0), and its divergence message ('' if none).
+
+    Only a `DivergenceWarning` is caught (and becomes the message); any other warning is passed on.
+    """
+    from .solvers import DivergenceWarning, gradient_descent
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DivergenceWarning)
+        result = gradient_descent(X, t, lr, steps, w0=[w0], b0=b0)
+    diverged = [str(c.message) for c in caught if issubclass(c.category, DivergenceWarning)]
+    for c in caught:
+        if not issubclass(c.category, DivergenceWarning):
+            warnings.warn_explicit(c.message, c.category, c.filename, c.lineno)
+    return result, "\n".join(diverged)
+
+
+class _DescentView:
+    """The descent explorer's figure: the path on J's contours, the cost per step, the learning-rate strip."""
+
+    LR = (1e-3, 2.0)  # the strip's and the slider's range, in units of the critical rate
+
+    def __init__(self, bowl, w_range, b_range):
+        from .plots import plot_cost_contours, plot_costs, plot_lr_scale
+        from .solvers import critical_learning_rate
+
+        self.bowl, self.X = bowl, bowl.x[:, None]
+        self.critical = critical_learning_rate(self.X)
+        fig = Figure(figsize=(11, 5.2), dpi=DPI)
+        grid = fig.add_gridspec(2, 2, height_ratios=[5, 0.6], hspace=0.5, left=0.07, right=0.98, bottom=0.1,
+                                top=0.87, wspace=0.22)
+        ax_path, self.ax_cost, ax_lr = (fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]),
+                                        fig.add_subplot(grid[1, :]))
+        plot_cost_contours(self.X, bowl.t, ax=ax_path, w_range=w_range, b_range=b_range, resolution=150,
+                           title="The path of gradient descent")
+        (self.path,) = ax_path.plot([], [], ".-", lw=1.2, ms=5)
+        (self.start,) = ax_path.plot([], [], "o", mfc="none", ms=10)
+        plot_lr_scale(self.critical, self.critical, ax=ax_lr, lo=self.LR[0], hi=self.LR[1])
+        ax_lr.lines[-1].remove()  # the strip's own marker; ours moves
+        ax_lr.set_xlabel(f"learning rate (black line: the critical rate 2/λmax = {self.critical:.3g})")
+        self.lr_mark = ax_lr.axvline(self.critical, lw=4)
+        plot_costs(np.array([1.0, 1.0]), ax=self.ax_cost, J_star=0.0, title="Cost per step: the gap J - J* (log scale)")
+        (self.costs,) = self.ax_cost.lines
+        self.title = fig.suptitle("")
+        moving = [self.path, self.start, self.costs, self.lr_mark, self.title]
+        self.figure = LiveFigure(fig, moving, titles=[self.title])
+
+    def draw(self, lr, steps, w0, b0):
+        from .plots import REGIME_COLORS
+        from .solvers import lr_regime
+
+        result, message = run_descent(self.X, self.bowl.t, lr, steps, w0, b0)
+        regime = lr_regime(lr, self.critical)
+        color = REGIME_COLORS[regime]
+        self.path.set(data=(result.path[:, 0], result.path[:, 1]), color=color)
+        self.start.set(data=([w0], [b0]), markeredgecolor=color)
+        self._show_costs(result.costs, steps)
+        lo, hi = self.LR
+        self.lr_mark.set(xdata=[min(max(lr, lo * self.critical), hi * self.critical)] * 2, color=color)
+        gap = float(result.costs[-1]) - self.bowl.J_star
+        status = (f"diverged: stopped after {result.steps} steps" if result.diverged
+                  else f"after {result.steps} steps J - J* = {gap:.3g}")
+        self.title.set_text(f"lr = {lr:.3g} = {lr / self.critical:.3g} × the critical rate: {regime.upper()}\n{status}")
+        return {"lr": lr, "critical": self.critical, "regime": regime, "result": result,
+                "final_cost": float(result.costs[-1]), "J_star": self.bowl.J_star, "diverged": result.diverged,
+                "message": message}
+
+    def _show_costs(self, costs, steps):
+        """The gap J - J* per step; the axes move in round steps (so their background is mostly reused)."""
+        gap = np.asarray(costs, dtype=float) - self.bowl.J_star
+        gap = np.where(gap > 0, gap, np.nan)
+        self.costs.set_data(np.arange(len(gap)), gap)
+        shown = gap[np.isfinite(gap)]
+        if len(shown):
+            self.ax_cost.set_ylim(*decades(shown.min() / 2, shown.max() * 2))
+        self.ax_cost.set_xlim(0, nice_ceil(max(steps, 1), (1, 2, 3, 5)))
 
 
 def descent_explorer(X, t, max_steps=200, w_range=None, b_range=None):
@@ -202,145 +460,101 @@ def descent_explorer(X, t, max_steps=200, w_range=None, b_range=None):
     -------
     Explorer
         ``.state`` holds ``lr``, ``critical``, ``regime``, ``result`` (the `GDResult`),
-        ``final_cost``, ``J_star``, ``diverged`` and ``message`` (the divergence warning, if any).
+        ``final_cost``, ``J_star``, ``diverged`` and ``message`` (the `DivergenceWarning`'s text, if any).
     """
-    import math
-    import warnings
-
-    import numpy as np
-    from matplotlib.figure import Figure
-
-    from .plots import REGIME_COLORS, CostBowl, plot_cost_contours, plot_costs, plot_lr_scale
-    from .solvers import DivergenceWarning, critical_learning_rate, gradient_descent, lr_regime
+    from .plots import CostBowl
 
     bowl = CostBowl(X, t)
     box = bowl.box()
     w_range, b_range = w_range or box[0], b_range or box[1]
-    x, tt = bowl.x, bowl.t
-    Xcol = x[:, None]
-    critical = critical_learning_rate(Xcol)
-    lo, hi = 1e-3, 2.0  # the learning-rate slider's range, in units of the critical rate
-
-    fig = Figure(figsize=(11, 5.2), dpi=90)
-    grid = fig.add_gridspec(2, 2, height_ratios=[5, 0.6], hspace=0.5, left=0.07, right=0.98, bottom=0.1, top=0.87,
-                            wspace=0.22)
-    ax_path, ax_cost, ax_lr = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
-    plot_cost_contours(Xcol, tt, ax=ax_path, w_range=w_range, b_range=b_range, resolution=150,
-                       title="The path of gradient descent")
-    (path_line,) = ax_path.plot([], [], ".-", lw=1.2, ms=5)
-    (start,) = ax_path.plot([], [], "o", mfc="none", ms=10)
-    plot_lr_scale(critical, critical, ax=ax_lr, lo=lo, hi=hi)
-    ax_lr.lines[-1].remove()  # the strip's own marker; ours moves
-    lr_mark = ax_lr.axvline(critical, lw=4)
-    plot_costs(np.array([1.0, 1.0]), ax=ax_cost, J_star=0.0, title="Cost per step: the gap J - J* (log scale)")
-    (cost_line,) = ax_cost.lines  # updated in place; the axes (ticks change) is redrawn at every event
-    title = fig.suptitle("")
-    view = _BlitFigure(fig, [path_line, start, ax_cost, lr_mark, title])
-
-    def draw(lr, steps, w0, b0):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DivergenceWarning)
-            result = gradient_descent(Xcol, tt, lr, steps, w0=[w0], b0=b0)
-        message = str(caught[0].message) if caught else ""
-        regime = lr_regime(lr, critical)
-        color = REGIME_COLORS[regime]
-        P = result.path
-        path_line.set_data(P[:, 0], P[:, 1])
-        path_line.set_color(color)
-        start.set_data([w0], [b0])
-        start.set_markeredgecolor(color)
-        gap = result.costs - bowl.J_star
-        gap = np.where(gap > 0, gap, np.nan)
-        cost_line.set_data(np.arange(len(gap)), gap)
-        shown = gap[np.isfinite(gap)]
-        if len(shown):
-            ax_cost.set_ylim(shown.min() / 2, shown.max() * 2)
-        ax_cost.set_xlim(0, max(steps, 1))
-        lr_mark.set_xdata([min(max(lr, lo * critical), hi * critical)] * 2)
-        lr_mark.set_color(color)
-        gap = float(result.costs[-1]) - bowl.J_star
-        status = (f"diverged: stopped after {result.steps} steps" if result.diverged
-                  else f"after {result.steps} steps J - J* = {gap:.3g}")
-        title.set_text(f"lr = {lr:.3g} = {lr / critical:.3g} × the critical rate 2/λmax = {critical:.3g}: "
-                       f"{regime.upper()}\n{status}")
-        view.show()
-        return {"lr": lr, "critical": critical, "regime": regime, "result": result,
-                "final_cost": float(result.costs[-1]), "J_star": bowl.J_star, "diverged": result.diverged,
-                "message": message}
-
+    view = _DescentView(bowl, w_range, b_range)
+    lo, hi = (math.log10(f * view.critical) for f in view.LR)
     controls = {
-        "lr": float_slider("learning rate", critical / 4, math.log10(lo * critical), math.log10(hi * critical),
-                           step=0.02, log=True),
+        "lr": float_slider("learning rate", view.critical / 4, lo, hi, step=0.02, log=True),
         "steps": int_slider("steps", min(30, max_steps), 1, max_steps),
         "w0": float_slider("start w", w_range[0] + 0.1 * (w_range[1] - w_range[0]), *w_range),
         "b0": float_slider("start b", b_range[0] + 0.75 * (b_range[1] - b_range[0]), *b_range),
     }
-    explorer = Explorer(controls, draw, columns=2)
-    explorer.figure = view
-    return explorer
+    return Explorer("descent_explorer", controls, view, columns=2)
 
 
 # --- Notebook 03: feature maps, underfitting and overfitting --------------------------------------------------------
 
-def draw_polynomial_fit(degree, N, x_pool, t_pool, x_val, t_val, max_degree=12):
-    """Fit polynomials to the first ``N`` points of a pool; plot one fit and the errors of every degree.
+class _PolynomialView:
+    """The polynomial explorer's figure: one fit (left), training and validation error of every degree (right).
 
-    Left: the fit of degree ``degree`` with the true curve. Right: training and
-    validation RMS error for every degree 0..max_degree, the current one marked.
-    When `solve_direct` falls back to its SVD solve (a RuntimeWarning) the
-    warning is caught and listed on the plot rather than printed.
-
-    Parameters
-    ----------
-    degree : int, the degree shown on the left
-    N : int, how many pool points to train on
-    x_pool, t_pool : (P,) training inputs and targets to take the first N from
-    x_val, t_val : (V,) the validation set
-    max_degree : int
-
-    Returns
-    -------
-    dict with ``train_rmse``, ``val_rmse`` (of ``degree``), ``train_curve``,
-    ``val_curve`` (one per degree), ``best_degree`` (validation minimum), ``fallback`` (degrees)
+    The fits of all degrees for a given N are computed once and kept, so moving
+    the degree slider costs no fitting at all.
     """
-    import warnings
 
-    import numpy as np
+    def __init__(self, x_pool, t_pool, x_val, t_val, max_degree):
+        from .plots import _numpy, true_curve
 
-    from .features import fit_polynomial, polynomial_features, rmse
-    from .plots import _numpy, plot_curve_fit, plot_errors_vs_degree
+        self.x_pool, self.t_pool, self.x_val, self.t_val = (_numpy(a) for a in (x_pool, t_pool, x_val, t_val))
+        self.grid, self.degrees, self.fits = np.linspace(0, 1, 300), np.arange(max_degree + 1), {}
+        fig = Figure(figsize=(11, 4.3), dpi=DPI)
+        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.25, top=0.91, wspace=0.2)
+        ax_fit, ax_err = fig.subplots(1, 2)
+        (truth,) = ax_fit.plot(self.grid, true_curve(self.grid), color="tab:green", lw=1.5,
+                               label=r"truth $\sin(2\pi x)$")
+        (self.curve,) = ax_fit.plot([], [], color="k", lw=2, label="fit of degree M")
+        (self.points,) = ax_fit.plot([], [], "o", mfc="none", mec="tab:blue", mew=1.5, ms=7, label="training points")
+        ax_fit.set(xlim=(-0.02, 1.02), ylim=(-1.6, 1.6), xlabel="$x$", ylabel="$t$")
+        (self.train,) = ax_err.semilogy([], [], "o-", color="tab:blue", label="training error")
+        (self.val,) = ax_err.semilogy([], [], "o-", color="tab:red", label="validation error")
+        (self.best,) = ax_err.semilogy([], [], "*", ms=16, color="gold", mec="k", label="validation's choice")
+        self.shown = ax_err.axvline(0, color="gray", lw=1, label="the degree shown")
+        scale = float(np.sqrt(np.mean(self.t_val**2))) or 1.0
+        ax_err.set(xlabel="degree $M$", ylabel="RMS error", xticks=self.degrees, xlim=(-0.5, max_degree + 0.5),
+                   ylim=(1e-3, 10.0 ** (math.ceil(math.log10(scale)) + 2)))
+        ax_err.grid(True, which="both", alpha=0.3)
+        fig.legend(handles=[truth, self.curve, self.points, self.train, self.val, self.best, self.shown],
+                   loc="lower center", ncol=7, fontsize=9, frameon=False)
+        moving = [self.curve, self.points, self.train, self.val, self.best, self.shown, ax_fit.title, ax_err.title]
+        self.ax_fit, self.ax_err = ax_fit, ax_err
+        self.figure = LiveFigure(fig, moving, titles=[ax_fit.title, ax_err.title])
 
-    x, t = _numpy(x_pool)[:N], _numpy(t_pool)[:N]
-    x_val, t_val = _numpy(x_val), _numpy(t_val)
-    grid = np.linspace(0, 1, 300)
-    degrees = list(range(max_degree + 1))
-    train, val, fallback = [], [], []
-    for M in degrees:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", RuntimeWarning)
-            w = fit_polynomial(x, t, M)
-        if any(issubclass(c.category, RuntimeWarning) for c in caught):
-            fallback.append(M)
-        train.append(rmse(polynomial_features(x, M) @ w, t))
-        val.append(rmse(polynomial_features(x_val, M) @ w, t_val))
-        if M == degree:
-            y_grid = polynomial_features(grid, M) @ w
-    fig, (ax_fit, ax_err) = plt.subplots(1, 2, figsize=(11, 3.8))
-    plot_curve_fit(x, t, grid, y_grid, ax=ax_fit, label=f"degree {degree}",
-                   title=f"M = {degree}, N = {N}: training RMS {train[degree]:.3f}, validation {val[degree]:.3f}")
-    ax_fit.legend(loc="lower left", fontsize=8)
-    best = int(np.argmin(val))
-    plot_errors_vs_degree(degrees, train, val, chosen=best, ax=ax_err)
-    ax_err.axvline(degree, color="gray", lw=1)
-    if fallback:
-        ax_err.set_title(f"SVD fallback (ill-conditioned) for M = {', '.join(map(str, fallback))}", fontsize=9)
-    fig.tight_layout()
-    return {"train_rmse": train[degree], "val_rmse": val[degree], "train_curve": train, "val_curve": val,
-            "best_degree": best, "fallback": fallback}
+    def fit_all(self, N):
+        """Training and validation RMS error of every degree on the first N points, the curves, and the degrees
+        whose normal equations were too ill-conditioned for Cholesky (solved through the SVD instead)."""
+        if N not in self.fits:
+            from .features import fit_polynomial, polynomial_features, rmse
+
+            x, t = self.x_pool[:N], self.t_pool[:N]
+            train, val, curves, svd = [], [], [], []
+            for M in self.degrees:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", RuntimeWarning)
+                    w = fit_polynomial(x, t, int(M))
+                svd += [int(M)] if any(issubclass(c.category, RuntimeWarning) for c in caught) else []
+                train.append(rmse(polynomial_features(x, int(M)) @ w, t))
+                val.append(rmse(polynomial_features(self.x_val, int(M)) @ w, self.t_val))
+                curves.append(polynomial_features(self.grid, int(M)) @ w)
+            self.fits[N] = (np.array(train), np.array(val), curves, svd)
+        return self.fits[N]
+
+    def draw(self, degree, N):
+        train, val, curves, svd = self.fit_all(N)
+        best = int(np.argmin(val))
+        self.curve.set_data(self.grid, curves[degree])
+        self.points.set_data(self.x_pool[:N], self.t_pool[:N])
+        self.train.set_data(self.degrees, train)
+        self.val.set_data(self.degrees, val)
+        self.best.set_data([best], [val[best]])
+        self.shown.set_xdata([degree, degree])
+        self.ax_fit.set_title(f"M = {degree}, N = {N}: training RMS {train[degree]:.3f}, "
+                              f"validation {val[degree]:.3f}")
+        self.ax_err.set_title(f"validation picks M = {best}")
+        return {"train_rmse": float(train[degree]), "val_rmse": float(val[degree]), "train_curve": list(train),
+                "val_curve": list(val), "best_degree": best, "fallback": svd}
 
 
 def polynomial_explorer(x_pool, t_pool, x_val, t_val, degree=3, N=10, max_degree=12):
-    """Sliders for the degree M and the number N of training points, redrawing `draw_polynomial_fit`.
+    """Sliders for the degree M and the number N of training points (the first N of a pool).
+
+    Left: the fit of degree M with the true curve. Right: training and
+    validation RMS error of every degree 0..max_degree for this N, the
+    validation minimum starred and the degree shown marked.
 
     Parameters
     ----------
@@ -352,27 +566,97 @@ def polynomial_explorer(x_pool, t_pool, x_val, t_val, degree=3, N=10, max_degree
     Returns
     -------
     Explorer
+        ``.state`` holds ``train_rmse``, ``val_rmse`` (of M), ``train_curve``, ``val_curve`` (one per degree),
+        ``best_degree`` (the validation minimum) and ``fallback`` (the degrees solved through the SVD).
     """
+    view = _PolynomialView(x_pool, t_pool, x_val, t_val, max_degree)
     controls = {
         "degree": int_slider("degree M", degree, 0, max_degree),
-        "N": int_slider("N (training)", N, 3, len(x_pool)),
+        "N": int_slider("N (training)", N, 3, len(view.x_pool)),
     }
-
-    def draw(degree, N):
-        return draw_polynomial_fit(degree, N, x_pool, t_pool, x_val, t_val, max_degree=max_degree)
-
-    return Explorer(controls, draw)
+    return Explorer("polynomial_explorer", controls, view)
 
 
 # --- Notebook 04: logistic regression -------------------------------------------------------------------------------
 
+class _LogisticView:
+    """The logistic explorer's figure: the boundary over the predicted probability (left), what each example
+    costs on the curve log(1 + e^-m) of its signed logit m (right). The right panel's range doubles or halves
+    (from +-4) as the logits need."""
+
+    ALPHA, CMAP = 0.35, "RdBu_r"  # the probability's shading: blue (t = 0) through white (1/2) to red (t = 1)
+
+    def __init__(self, X, t, feature_names, class_names):
+        from matplotlib import colormaps
+
+        self.X, self.t = X, t
+        fig = Figure(figsize=(10.5, 4.6), dpi=DPI)
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.8, wspace=0.25)
+        left, self.right = fig.subplots(1, 2)
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        (x1a, x2a), (x1b, x2b) = lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)
+        self.box = (x1a, x1b, x2a, x2b)
+        self.proba = Pixels(left)  # sigma(z) at every pixel, blended with the white background once (a LUT)
+        height, width = self.proba.shape()
+        self.g1 = np.linspace(x1a, x1b, width)[None, :]
+        self.g2 = np.linspace(x2a, x2b, height)[:, None]
+        rgb = self.ALPHA * colormaps[self.CMAP](np.linspace(0, 1, 256))[:, :3] + (1 - self.ALPHA)
+        self.lut = np.round(255 * rgb).astype(np.uint8)
+        style = [(0, "o", "tab:blue"), (1, "^", "tab:red")]
+        points = [left.scatter(X[t == k, 0], X[t == k, 1], s=18, marker=m, color=c, edgecolor="k", linewidth=0.4,
+                               label=class_names[k]) for k, m, c in style]
+        (self.boundary,) = left.plot([], [], "k-", lw=2, label="boundary $z = 0$")
+        left.set(xlim=(x1a, x1b), ylim=(x2a, x2b), xlabel=feature_names[0], ylabel=feature_names[1],
+                 title=r"The boundary, over the probability $\sigma(z)$")
+        m = np.concatenate([-np.geomspace(1e4, 8, 200), np.linspace(-8, 8, 400), np.geomspace(8, 1e4, 200)])
+        (curve,) = self.right.plot(m, np.logaddexp(0.0, -m), color="gray", lw=1.5, label=r"$\log(1 + e^{-m})$")
+        self.costs = [self.right.scatter([], [], s=16, marker=mk, color=c, edgecolor="k", linewidth=0.4)
+                      for k, mk, c in style]
+        self.right.axvline(0, color="k", lw=0.8, ls=":")
+        self.right.set(xlabel="signed logit $m = (2t - 1)\\,z$   (m < 0: wrong)",
+                       ylabel="cross-entropy of the example", title="What each example costs")
+        fig.legend(handles=[*points, self.boundary, curve], loc="center", bbox_to_anchor=(0.5, 0.9), ncol=4,
+                   fontsize=9, frameon=False)
+        self.title = fig.suptitle("", y=0.985)
+        moving = [self.proba, *points, self.boundary, *self.costs, self.title]
+        self.figure = LiveFigure(fig, moving, titles=[self.title])
+
+    def draw(self, w1, w2, b):
+        X, t = self.X, self.t
+        z = X @ np.array([w1, w2]) + b
+        m = (2 * t - 1) * z  # the signed logit: > 0 on the right side of the boundary
+        losses = np.logaddexp(0.0, -m)  # cross-entropy of each example, computed stably
+        J, acc = float(np.mean(losses)), float(np.mean((z >= 0) == (t == 1)))
+        proba = 0.5 + 0.5 * np.tanh((w1 * self.g1 + (w2 * self.g2 + b)) / 2)  # sigma(z) on every pixel
+        self.proba.rgb = self.lut[(proba * 255 + 0.5).astype(np.uint8)]
+        self.boundary.set_data(*self._boundary(w1, w2, b))
+        for k, scatter in enumerate(self.costs):
+            scatter.set_offsets(np.column_stack([m[t == k], losses[t == k]]))
+        reach = 4.0 * 2.0 ** max(0, math.ceil(math.log2(max(float(np.abs(m).max()), 1e-9) / 4.0)))
+        self.right.set(xlim=(-reach, reach), ylim=(-0.03 * reach, 1.05 * reach))
+        self.title.set_text(f"w = ({w1:.2f}, {w2:.2f}), b = {b:.2f}:   cost J = {J:.3f},   accuracy = {acc:.1%}")
+        return {"loss": J, "accuracy": acc}
+
+    def _boundary(self, w1, w2, b):
+        """The line w1 x1 + w2 x2 + b = 0 across the view, solved for the better-conditioned coordinate."""
+        x1a, x1b, x2a, x2b = self.box
+        if w1 == 0 and w2 == 0:
+            return [], []
+        if abs(w2) >= abs(w1):
+            x1 = np.array([x1a, x1b])
+            return x1, -(w1 * x1 + b) / w2
+        x2 = np.array([x2a, x2b])
+        return -(w2 * x2 + b) / w1, x2
+
+
 def logistic_explorer(X, t, w=(1.0, 1.0), b=0.0, feature_names=("$x_1$", "$x_2$"), class_names=("t = 0", "t = 1"),
-                      limit=10.0):
+                      limit=None):
     """Sliders for w1, w2 and b of a logistic classifier on data with two features.
 
-    Draws `helpers.plots.plot_logistic_fit`: the data with the decision boundary
-    w1 x1 + w2 x2 + b = 0, and every example's cross-entropy, with the cost J and the
-    accuracy in the title. ``.state`` holds "loss" (J) and "accuracy".
+    Left: the data with the decision boundary w1 x1 + w2 x2 + b = 0, shaded by the
+    predicted probability sigma(z). Right: every example's cross-entropy on the curve
+    log(1 + e^-m) of its signed logit m = (2t - 1) z. The title gives the cost J and
+    the accuracy; ``.state`` holds "loss" (J) and "accuracy".
 
     Parameters
     ----------
@@ -380,27 +664,45 @@ def logistic_explorer(X, t, w=(1.0, 1.0), b=0.0, feature_names=("$x_1$", "$x_2$"
     t : (N,) labels 0 and 1
     w : pair of float, b : float
         The sliders' starting values.
-    limit : float
-        The sliders run from -limit to limit.
+    limit : float, optional
+        The sliders run from -limit to limit. By default they reach 1.5 times the
+        largest of the starting values and the weights that minimize J.
 
     Returns
     -------
     Explorer
     """
     from .logistic import check_binary_labels
-    from .plots import _numpy, plot_logistic_fit
+    from .plots import _numpy
 
     X, t = _numpy(X), _numpy(check_binary_labels(t, "t"))
     if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] != t.shape[0]:
         raise ValueError(f"logistic_explorer needs X of shape (N, 2) and t of shape (N,), got {X.shape} and {t.shape}")
-
-    def draw(w1, w2, b):
-        fig = plot_logistic_fit(X, t, (w1, w2), b, feature_names=feature_names, class_names=class_names)
-        return {"loss": fig.logistic_loss, "accuracy": fig.logistic_accuracy}
-
+    if limit is None:
+        reach = max(np.abs(minimize_cross_entropy(X, t)).max(), abs(w[0]), abs(w[1]), abs(b), 1.0)
+        limit = nice_ceil(1.5 * reach, (1, 1.5, 2, 3, 5, 7.5))
+    view = _LogisticView(X, t, feature_names, class_names)
     controls = {
         "w1": float_slider("w₁", float(w[0]), -limit, limit),
         "w2": float_slider("w₂", float(w[1]), -limit, limit),
         "b": float_slider("b", float(b), -limit, limit),
     }
-    return Explorer(controls, draw)
+    return Explorer("logistic_explorer", controls, view)
+
+
+def minimize_cross_entropy(X, t, steps=50, bound=1e3):
+    """(w1, ..., wD, b) minimizing the mean cross-entropy, by Newton's method (for small D: slider ranges).
+
+    Stops after ``steps`` or once a step changes no weight by more than 1e-10; on
+    separable data the minimizer is at infinity, so the weights are clipped to +-``bound``.
+    """
+    A = np.column_stack([X, np.ones(len(X))])
+    theta = np.zeros(A.shape[1])
+    for _ in range(steps):
+        y = 0.5 + 0.5 * np.tanh(A @ theta / 2)  # sigma(z), without overflow
+        hessian = (A * (y * (1 - y))[:, None]).T @ A / len(t) + 1e-9 * np.eye(A.shape[1])
+        step = np.linalg.solve(hessian, A.T @ (y - t) / len(t))
+        theta = np.clip(theta - step, -bound, bound)
+        if np.abs(step).max() <= 1e-10:
+            break
+    return theta

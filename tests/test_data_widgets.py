@@ -1,9 +1,7 @@
-import ipywidgets
 import numpy as np
 import pytest
 
 from helpers.data import load_penguins
-from helpers.widgets import Explorer, float_slider, int_slider
 
 
 def test_penguins_match_the_published_counts():
@@ -21,21 +19,3 @@ def test_penguins_bad_arguments():
         load_penguins(columns=["beak"])
     with pytest.raises(ValueError, match="species must be among"):
         load_penguins(species=["Emperor"])
-
-
-def test_explorer_redraws_once_per_update():
-    calls = []
-
-    def draw(a, n):
-        calls.append((a, n))
-        return {"product": a * n}
-
-    ex = Explorer({"a": float_slider("a", 1.0, 0, 10), "n": int_slider("n", 2, 1, 5)}, draw)
-    calls.clear()
-    state = ex.update(a=3.0, n=4)
-    assert calls == [(3.0, 4)] and state == {"product": 12.0}
-    ex.controls["a"].value = 5.0  # a slider event
-    assert ex.state == {"product": 20.0}
-    assert isinstance(ex.widget, ipywidgets.VBox)
-    with pytest.raises(ValueError, match="unknown controls"):
-        ex.update(b=1)

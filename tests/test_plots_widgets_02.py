@@ -1,4 +1,4 @@
-"""Notebook 02's plots and explorers: figures come back, costs on the grid are right, widgets run headlessly."""
+"""Notebook 02's plots: figures come back, costs on the grid are right (the explorers: tests/test_explorers.py)."""
 
 import matplotlib
 
@@ -19,7 +19,6 @@ from helpers.plots import (  # noqa: E402
     plot_lr_scale,
 )
 from helpers.solvers import gradient_descent  # noqa: E402
-from helpers.widgets import Explorer, cost_explorer, descent_explorer  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -108,53 +107,3 @@ def test_contours_sit_at_the_right_costs(line_data):
         if len(v):
             J = brute_force_costs(X[:, 0], t, v[:, 0], v[:, 1])
             np.testing.assert_allclose(J, level, rtol=2e-2)
-
-
-def test_cost_explorer_headless(line_data):
-    X, t = line_data
-    ex = cost_explorer(X, t)
-    assert isinstance(ex, Explorer) and set(ex.controls) == {"w", "b"}
-    state = ex.update(w=1.5, b=0.5)
-    J = np.mean((1.5 * X[:, 0] + 0.5 - t) ** 2) / 2
-    assert state["J"] == pytest.approx(J, rel=1e-12)
-    assert state["J_star"] <= J
-    ex.controls["b"].value = 1.0  # a slider event
-    assert ex.state["b"] == 1.0
-    assert ex.state["J"] == pytest.approx(np.mean((1.5 * X[:, 0] + 1.0 - t) ** 2) / 2, rel=1e-12)
-    assert ex.figure.render()[:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def test_explorers_do_not_pile_up_figures(line_data):
-    X, t = line_data
-    before = len(plt.get_fignums())
-    ce, de = cost_explorer(X, t), descent_explorer(X, t)
-    for k in range(25):
-        ce.update(w=0.1 * k)
-        de.update(steps=k + 1)
-    assert len(plt.get_fignums()) == before
-
-
-def test_descent_explorer_headless(line_data):
-    X, t = line_data
-    ex = descent_explorer(X, t, max_steps=80)
-    assert set(ex.controls) == {"lr", "steps", "w0", "b0"}
-    crit = ex.state["critical"]
-    H = np.array([[np.mean(X[:, 0] ** 2), X[:, 0].mean()], [X[:, 0].mean(), 1.0]])
-    assert crit == pytest.approx(2 / np.linalg.eigvalsh(H)[-1], rel=1e-10)
-
-    b0 = ex.controls["b0"].max * 0.9  # inside the slider's range (sliders clamp what is outside)
-    state = ex.update(lr=0.2 * crit, steps=50, w0=0.0, b0=b0)
-    assert state["regime"] == "good" and not state["diverged"] and state["message"] == ""
-    direct = gradient_descent(X, t, 0.2 * crit, 50, w0=[0.0], b0=b0)
-    np.testing.assert_allclose(state["result"].path, direct.path, rtol=1e-12)
-    assert state["final_cost"] < state["result"].costs[0]
-
-    state = ex.update(lr=1.5 * crit)
-    assert state["regime"] == "diverge" and state["diverged"]
-    assert "critical" in state["message"] and f"{crit:.3g}" in state["message"]
-
-    assert ex.update(lr=0.8 * crit)["regime"] == "oscillate"
-    assert ex.update(lr=0.01 * crit)["regime"] == "crawl"
-    ex.controls["steps"].value = 7  # a slider event
-    assert ex.state["result"].steps == 7
-    assert ex.figure.render()[:4] == b"\x89PNG"

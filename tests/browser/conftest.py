@@ -1,0 +1,23 @@
+"""Browser tests: JupyterLab in a real Chromium. They skip where Chromium (env CHROMIUM, else /usr/bin/chromium)
+or Playwright is missing, and fail there instead when REQUIRE_BROWSER=1 (as CI sets it)."""
+
+import os
+
+import pytest
+
+from benchmarks.browser import missing
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives JupyterLab in a real Chromium (skipped without one, "
+                                       "unless REQUIRE_BROWSER=1)")
+
+
+@pytest.fixture(scope="session")
+def require_browser():
+    """Skip (or, with REQUIRE_BROWSER=1, fail) when no browser can be driven here."""
+    why = missing()
+    if why:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1, but {why}", pytrace=False)
+        pytest.skip(why)
