@@ -24,8 +24,18 @@ from PIL import Image  # noqa: E402
 from helpers import widgets  # noqa: E402
 from helpers.data import load_penguins  # noqa: E402
 from helpers.features import make_curve_data  # noqa: E402
+from helpers.live import (  # noqa: E402,E501
+    Explorer,
+    LiveFigure,
+    Pixels,
+    decades,
+    float_slider,
+    int_slider,
+    nice_ceil,
+    nice_step,
+    png_bytes,
+)
 from helpers.solvers import gradient_descent  # noqa: E402
-from helpers.widgets import Explorer, LiveFigure, float_slider, int_slider  # noqa: E402
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -72,12 +82,12 @@ def all_explorers(line_data, penguins_02, penguins_04, curves):
 @pytest.mark.parametrize("channels", [3, 4])
 def test_png_bytes_decode_to_the_same_pixels(rng, channels):
     img = rng.integers(0, 256, size=(37, 53, channels), dtype=np.uint8)
-    png = widgets.png_bytes(img)
+    png = png_bytes(img)
     decoded = Image.open(io.BytesIO(png))
     assert decoded.size == (53, 37) and decoded.mode == ("RGB" if channels == 3 else "RGBA")
     np.testing.assert_array_equal(np.asarray(decoded), img)
     with pytest.raises(ValueError, match=r"pixels must be uint8 of shape \(H, W, 3 or 4\), got float64"):
-        widgets.png_bytes(np.zeros((4, 4, 3)))
+        png_bytes(np.zeros((4, 4, 3)))
 
 
 def full_render(figure):
@@ -111,7 +121,7 @@ def test_pixels_fill_the_axes_inside_and_save_elsewhere(tmp_path):
     fig = Figure(figsize=(3, 2), dpi=50)
     fig.subplots_adjust(left=0.2, right=0.9, bottom=0.2, top=0.9)
     ax = fig.add_subplot()
-    live = LiveFigure(fig, [pix := widgets.Pixels(ax)])
+    live = LiveFigure(fig, [pix := Pixels(ax)])
     empty = pixels(live.render())  # no pixels yet: the bare axes
     h, w = pix.shape()
     pix.rgb = np.zeros((h, w, 3), np.uint8)
@@ -184,11 +194,11 @@ def test_sliders_get_round_steps():
     s = float_slider("w", 0.1234, -0.437, 1.843)
     assert s.step == 0.02 and (s.min, s.max) == (-0.44, 1.86) and s.value == 0.12  # 2.28 / 200 -> 0.02
     assert float_slider("a", 1.0, 0, 10).step == 0.05
-    assert widgets.nice_step(3.0) == 0.02 and widgets.nice_step(1e-3) == 5e-6
-    assert [widgets.nice_ceil(x) for x in (0.7, 1, 31, 101)] == [1, 1, 50, 200]
-    assert widgets.decades(0.03, 7) == (0.01, 10)
+    assert nice_step(3.0) == 0.02 and nice_step(1e-3) == 5e-6
+    assert [nice_ceil(x) for x in (0.7, 1, 31, 101)] == [1, 1, 50, 200]
+    assert decades(0.03, 7) == (0.01, 10)
     with pytest.raises(ValueError, match="positive, finite range"):
-        widgets.nice_step(0.0)
+        nice_step(0.0)
 
 
 # --- every explorer: 25 moves, no figure piles up, no warning --------------------------------------------------------
@@ -352,8 +362,8 @@ def test_logistic_sliders_reach_the_fitted_weights(penguins_04):
 
     X, t = penguins_04
     ref = LogisticRegression(C=1e12, tol=1e-12, max_iter=10_000).fit(X, t)  # (practically) unpenalized
-    theta = widgets.minimize_cross_entropy(X, t)
-    np.testing.assert_allclose(theta, [*ref.coef_[0], ref.intercept_[0]], rtol=1e-5)
+    theta = np.array([*ref.coef_[0], ref.intercept_[0]])
+    np.testing.assert_allclose(widgets._fitted_weights(X, t), theta, rtol=1e-5)
     ex = widgets.logistic_explorer(X, t, w=(2.0, -1.0), b=-1.0)
     for name, value in zip(("w1", "w2", "b"), theta):
         c = ex.controls[name]
