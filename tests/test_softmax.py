@@ -99,7 +99,7 @@ def test_cross_entropy_matches_torch(rng, scale, dtype, rtol):
     ref = F.cross_entropy(torch.from_numpy(z).double(), torch.from_numpy(t)).item()
     soft = rng.dirichlet(np.ones(z.shape[1]), size=z.shape[0]).astype(dtype)  # probability targets
     ref_soft = F.cross_entropy(torch.from_numpy(z).double(), torch.from_numpy(soft).double()).item()
-    floor = 4 * np.finfo(dtype).eps * scale
+    floor = float(4 * np.finfo(dtype).eps * scale)  # a Python float: pytest >= 9.2 rejects NumPy scalars here
     with warnings.catch_warnings(), no_float_warnings():
         warnings.simplefilter("error")
         for J in (softmax_cross_entropy(z, t), softmax_cross_entropy(z, np.eye(z.shape[1])[t].astype(dtype)),

@@ -4,9 +4,9 @@ import os
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from scripts import make_student_notebooks as msn
+from tests.notebook_run import execute
 
 ROOT = msn.ROOT
 PAIRS = [(p, os.path.join(msn.STUDENT_DIR, os.path.basename(p))) for p in msn.solution_notebooks()]
@@ -49,8 +49,7 @@ def test_student_notebook_runs_to_the_end(pair, monkeypatch):
     _, student = pair
     monkeypatch.setenv("HELPERS_DEVICE", "cpu")
     nb = nbformat.read(student, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": os.path.dirname(student)}}).execute()
+    execute(nb, student, os.path.dirname(student))
     shown = [o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert sum("not implemented yet" in s for s in shown) == nb_regions(pair[0])
 
