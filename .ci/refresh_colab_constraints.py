@@ -24,7 +24,8 @@ OUT = pathlib.Path(__file__).with_name("constraints-colab.txt")
 # The course's runtime and test stack, and the kernel stack notebooks run under (ipykernel, IPython, ...).
 PACKAGES = ["torch", "numpy", "scipy", "scikit-learn", "matplotlib", "ipywidgets", "tqdm", "pooch", "threadpoolctl",
             "ipython", "ipykernel", "jupyter_client", "jupyter_core", "traitlets", "tornado", "pyzmq",
-            "matplotlib-inline", "nbformat", "nbclient", "pytest"]
+            "matplotlib-inline", "nbformat", "nbclient", "pytest",
+            "pyparsing", "pillow", "contourpy", "packaging"]  # matplotlib's own dependencies, as Colab has them
 
 
 def _normal(name):

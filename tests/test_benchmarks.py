@@ -1,10 +1,13 @@
 """The benchmark suite runs and reports (on tiny sizes), so it cannot rot. Speed is not asserted."""
 
+import pytest
+
 from benchmarks import suite
 from benchmarks.harness import Figure, table, write_results
 from helpers import Timing
 
 
+@pytest.mark.slow
 def test_quick_suite_runs_and_reports(tmp_path):
     sections = [s for s in suite.SECTIONS if s is not suite.notebook_figures]  # notebooks run under nbval anyway
     figures, notes = suite.run(quick=True, sections=sections)

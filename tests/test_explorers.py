@@ -208,7 +208,12 @@ def test_every_explorer_25_times_without_figures_or_warnings(line_data, penguins
     # (made outside the check: with ipywidgets 7 a recent ipykernel warns that widgets use its old Comm class)
     explorers = all_explorers(line_data, penguins_02, penguins_04, curves)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # any warning while the sliders move fails the test
+        warnings.simplefilter("error")  # any warning while the sliders move fails the test, but for one:
+        # matplotlib 3.10 (Colab's) calls pyparsing's camelCase names, which pyparsing 3.3 deprecates; users never
+        # see it (Python hides DeprecationWarnings raised outside __main__), and it is not ours to fix.
+        pyparsing_deprecated = getattr(pytest.importorskip("pyparsing"), "PyparsingDeprecationWarning", None)
+        if pyparsing_deprecated is not None:
+            warnings.simplefilter("ignore", pyparsing_deprecated)
         for ex in explorers:
             sliders = list(ex.controls.items())
             for k in range(25):

@@ -8,11 +8,6 @@ import pytest
 from benchmarks.browser import missing
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives JupyterLab in a real Chromium (skipped without one, "
-                                       "unless REQUIRE_BROWSER=1)")
-
-
 @pytest.fixture(scope="session")
 def require_browser():
     """Skip (or, with REQUIRE_BROWSER=1, fail) when no browser can be driven here."""
