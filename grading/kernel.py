@@ -9,6 +9,7 @@ they reach this process, and the channel is reconnected.
 """
 import contextlib
 import os
+import queue
 import re
 import signal
 import subprocess
@@ -94,8 +95,10 @@ class Kernel:
         with open(os.devnull, "w") as null:
             self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=self.env,
                                          stdin=subprocess.DEVNULL, stdout=null, stderr=null, start_new_session=True)
-        self.context = zmq.Context()
+        # jupyter_client 8 wants a zmq.Context, 7 (Colab's 7.4.9) a zmq.asyncio.Context: the class its trait names.
+        self.context = getattr(BlockingKernelClient.class_traits()["context"], "klass", zmq.Context)()
         self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
+        self._sync = zmq.Context.shadow(self.context.underlying)  # plain sockets for the monitors, either way
         self.client = BlockingKernelClient(context=self.context)
         self.client.load_connection_file(conn)
         self.client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
@@ -151,13 +154,17 @@ class Kernel:
             self._monitors = {}
             self.client.stop_channels()
             self.context.destroy(linger=0)
-            self.client = self.context = None
+            self.client = self.context = self._sync = None
 
     # ---------------------------------------------------------------- messages
 
     def _monitor(self, name):
         socket = getattr(self.client, f"{name}_channel").socket
-        self._monitors[name] = socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+        address = f"inproc://grader-monitor-{name}-{id(socket)}"
+        socket.monitor(address, zmq.EVENT_DISCONNECTED)  # what Socket.get_monitor_socket does, with a plain socket
+        monitor = self._sync.socket(zmq.PAIR)
+        monitor.connect(address)
+        self._monitors[name] = monitor
 
     def _reconnect(self, name):
         """A dropped message disconnects the channel: open a new one (it is the only way back)."""
@@ -169,6 +176,16 @@ class Kernel:
         channel.close()
         setattr(self.client, f"_{name}_channel", None)
         self._monitor(name)
+
+    def _waiting(self, name):
+        """The messages already waiting on channel ``name``, without blocking (the client's own calls, which
+        jupyter_client 7 and 8 both make blocking; their channels' methods are coroutines in 7)."""
+        get = getattr(self.client, f"get_{name}_msg")
+        while True:
+            try:
+                yield get(timeout=0)
+            except queue.Empty:
+                return
 
     def execute(self, code, timeout, silent=False, user_expressions=None):
         """Run ``code``; wait at most ``timeout`` seconds (then status 'timeout': the code may still be running)."""
@@ -210,10 +227,9 @@ class Kernel:
                     self._reconnect(name)
                     if name == "shell" and sentinel_id is not None:
                         sentinel_id = self.client.kernel_info()  # the old one's answer may be lost too
-            while self.client.iopub_channel.msg_ready():
-                idle = self._on_iopub(self.client.iopub_channel.get_msg(timeout=0), msg_id, out) or idle
-            while self.client.shell_channel.msg_ready():
-                msg = self.client.shell_channel.get_msg(timeout=0)
+            for msg in self._waiting("iopub"):
+                idle = self._on_iopub(msg, msg_id, out) or idle
+            for msg in self._waiting("shell"):
                 parent = msg["parent_header"].get("msg_id")
                 if parent == msg_id:
                     reply = msg["content"]
