@@ -123,7 +123,11 @@ def grad_naive_sigmoid(X, t, w, b):  # 1 / (1 + exp(-z)) overflows for z = -800:
     return X.T @ r / len(t), r.mean()
 
 
-GRAD_RIGHT = [grad_matrix, grad_loop, grad_mean]
+def grad_as_list(X, t, w, b):  # a list of the two, not a tuple: still the pair asked for
+    return list(grad_matrix(X, t, w, b))
+
+
+GRAD_RIGHT = [grad_matrix, grad_loop, grad_mean, grad_as_list]
 GRAD_WRONG = [
     (not_implemented, "not implemented yet"),
     (lambda X, t, w, b: tuple(-g for g in grad_matrix(X, t, w, b)), "sign error"),

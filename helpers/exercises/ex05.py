@@ -10,6 +10,7 @@ is -inf (log of the softmax instead of log-sum-exp).
 import numpy as np
 
 from ._core import Case, Mistake, Result, _copy, _student_line, _to_numpy, catching_output, check
+from .ex04 import _pair
 
 
 def _log_softmax(z, axis=1):
@@ -177,7 +178,7 @@ def check_softmax_gradients(softmax_gradients):
         Mistake("you used the logits Z instead of the probabilities Y = softmax(Z): dL/dz = y - t.",
                 with_error(lambda X, T, W, b: (X @ W.T + b - T) / X.shape[0]), "no softmax"),
     ]
-    return check("softmax_gradients", softmax_gradients, cases, _ref_gradients, mistakes, rtol=1e-7, atol=1e-10)
+    return check("softmax_gradients", _pair(softmax_gradients), cases, _ref_gradients, mistakes, rtol=1e-7, atol=1e-10)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -247,6 +248,7 @@ def check_train_softmax(train_softmax):
         Mistake("the bias never moved: update b too, b <- b - lr dJ/db.",
                 lambda X, T, lr, e, B, s: (_no_bias(X, T, lr, e, B, s), np.zeros(T.shape[1])), "bias not updated"),
     ]
+    train_softmax = _pair(train_softmax)
     result = check("train_softmax", train_softmax, _numpy_cases(_sgd_problems()), _ref_sgd, mistakes)
     if not result and result.hint == "wrong values":  # the same SGD with the other way to reshuffle?
         again = check("train_softmax", train_softmax, _numpy_cases(_sgd_problems()),
