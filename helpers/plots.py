@@ -416,8 +416,25 @@ def plot_basis_functions(x_grid, Psi, ax=None, title="basis functions"):
 
 # --- Notebook 04: logistic regression -------------------------------------------------------------------------------
 
+_PROBA_CMAP, _PROBA_ALPHA = "RdBu_r", 0.35  # sigma(z) shading: blue (t = 0), white (1/2), red (t = 1), faded
+
+
+def probability_colorbar(fig, axes, label=r"$\sigma(z)$ = predicted probability that $t = 1$"):
+    """One colour bar for the sigma(z) shading of `plot_decision_boundary`, beside ``axes`` (an Axes or a list).
+
+    Its colours are the shading's as drawn (the colour map faded over white), from 0 to 1.
+    """
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import ListedColormap, Normalize
+
+    rgb = _PROBA_ALPHA * colormaps[_PROBA_CMAP](np.linspace(0, 1, 256))[:, :3] + (1 - _PROBA_ALPHA)
+    mappable = ScalarMappable(Normalize(0, 1), ListedColormap(rgb))
+    return fig.colorbar(mappable, ax=axes, label=label, fraction=0.046, pad=0.03)
+
+
 def plot_decision_boundary(model, X, t, ax=None, feature_names=("$x_1$", "$x_2$"), class_names=("t = 0", "t = 1"),
-                           proba=True, title=None, legend=True):
+                           proba=True, title=None, legend=True, colorbar=True):
     """Two-feature data by class, and the decision boundary w1 x1 + w2 x2 + b = 0 of a linear classifier.
 
     The shaded background is the predicted probability sigmoid(w^T x + b) that t = 1
@@ -432,6 +449,9 @@ def plot_decision_boundary(model, X, t, ax=None, feature_names=("$x_1$", "$x_2$"
     feature_names, class_names : pairs of str, for the axes and the legend
     proba : bool, default True
         Shade the background by the predicted probability.
+    colorbar : bool, default True
+        With ``proba``, a colour bar for the shading (for several panels, pass False and call
+        `probability_colorbar` once for all of them).
 
     Returns
     -------
@@ -449,8 +469,10 @@ def plot_decision_boundary(model, X, t, ax=None, feature_names=("$x_1$", "$x_2$"
     if proba:
         g1, g2 = np.meshgrid(np.linspace(x1a, x1b, 200), np.linspace(x2a, x2b, 200))
         y = sigmoid(g1 * w[0] + g2 * w[1] + b)
-        ax.imshow(y, extent=(x1a, x1b, x2a, x2b), origin="lower", aspect="auto", cmap="RdBu_r",
-                  vmin=0, vmax=1, alpha=0.35, interpolation="bilinear")
+        ax.imshow(y, extent=(x1a, x1b, x2a, x2b), origin="lower", aspect="auto", cmap=_PROBA_CMAP,
+                  vmin=0, vmax=1, alpha=_PROBA_ALPHA, interpolation="bilinear")
+        if colorbar:
+            probability_colorbar(fig, ax)
     for label, marker, color in [(0, "o", "tab:blue"), (1, "^", "tab:red")]:
         sel = t == label
         ax.scatter(X[sel, 0], X[sel, 1], s=18, marker=marker, color=color, edgecolor="k", linewidth=0.4,
@@ -546,7 +568,8 @@ def plot_logistic_fit(X, t, w, b, feature_names=("$x_1$", "$x_2$"), class_names=
 
 # --- Notebook 05: softmax regression on handwritten digits ----------------------------------------------------------
 
-def plot_image_grid(images, titles=None, ncols=10, cmap="gray_r", symmetric=False, size=1.1, suptitle=None):
+def plot_image_grid(images, titles=None, ncols=10, cmap="gray_r", symmetric=False, size=1.1, suptitle=None,
+                    colorbar_label=None):
     """Square images (rows of pixels) in a grid, each with an optional title.
 
     Parameters
@@ -557,6 +580,8 @@ def plot_image_grid(images, titles=None, ncols=10, cmap="gray_r", symmetric=Fals
     cmap : str
     symmetric : bool
         Center the color scale on 0 (for weights: red positive, blue negative), one scale for all images.
+    colorbar_label : str, optional
+        Add one colour bar for all the images, with this label (with ``symmetric``: symmetric about 0).
     """
     images = _numpy(images)
     M, D = images.shape
@@ -572,13 +597,15 @@ def plot_image_grid(images, titles=None, ncols=10, cmap="gray_r", symmetric=Fals
         ax.set_axis_off()
         if k >= M:
             continue
-        kw = {"vmin": -vmax, "vmax": vmax} if symmetric else {}
-        ax.imshow(images[k].reshape(side, side), cmap=cmap, **kw)
+        kw = {"vmin": -vmax, "vmax": vmax} if symmetric else {"vmin": images.min(), "vmax": images.max()}
+        shown = ax.imshow(images[k].reshape(side, side), cmap=cmap, **kw)
         if titles is not None:
             ax.set_title(titles[k], fontsize=9)
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
+    if colorbar_label:
+        fig.colorbar(shown, ax=axes.ravel().tolist(), label=colorbar_label, fraction=0.03, pad=0.02)
     return fig
 
 
@@ -595,9 +622,10 @@ def plot_history(history, title="Training", xlabel="epoch"):
     ax2.plot(epochs, history["train_acc"], label="training")
     if "val_acc" in history:
         ax2.plot(epochs, history["val_acc"], label="validation")
-    ax2.set(xlabel=xlabel, ylabel="accuracy", title=f"{title}: accuracy", ylim=(0.8, 1.0))
+    lowest = min(np.min(history[k]) for k in ("train_acc", "val_acc") if k in history)
+    ax2.set(xlabel=xlabel, ylabel="accuracy", title=f"{title}: accuracy", ylim=(max(0.0, lowest - 0.03), 1.005))
     ax2.grid(True, alpha=0.3)
-    ax2.legend()
+    ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)  # beside the curves, never over them
     fig.tight_layout()
     return fig
 

@@ -321,6 +321,9 @@ class _LogisticView:
         fig = Figure(figsize=(10.5, 4.6), dpi=DPI)
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.8, wspace=0.25)
         left, self.right = fig.subplots(1, 2)
+        from .plots import probability_colorbar
+
+        probability_colorbar(fig, left, label=r"$\sigma(z)$")  # the shading's scale (before the pixels' size is read)
         lo, hi = X.min(axis=0), X.max(axis=0)
         (x1a, x2a), (x1b, x2b) = lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)
         self.box = (x1a, x1b, x2a, x2b)

@@ -505,7 +505,7 @@ def test_plot_logistic_fit_reuses_the_figure_it_is_given():
         warnings.simplefilter("error")  # matplotlib warns "More than 20 figures" when they pile up
         for k in range(25):  # what an explorer's slider events do
             out = plot_logistic_fit(X, t, (0.2 * k, -1.0), 0.5, fig=fig)
-    assert out is fig and plt.get_fignums() == before and len(fig.axes) == 2
+    assert out is fig and plt.get_fignums() == before and len(fig.axes) == 3  # two panels and the colour bar
     z = X @ np.array([0.2 * 24, -1.0]) + 0.5
     assert fig.logistic_loss == pytest.approx(float(binary_cross_entropy(z, t)), rel=1e-12)
     plt.close(fig)

@@ -58,13 +58,17 @@ ASSIGNMENTS = {a.notebook: a for a in (
         Step("my_choose_degree", "check_choose_degree", title="Exercise 3: choose the degree on validation data"),
     )),
     Assignment("04_logistic_regression", "04 · Binary classification and logistic regression", (
-        Step("cross_entropy", "check_cross_entropy", title="Exercise 1: the cross-entropy, stably"),
-        Step("cross_entropy_gradients", "check_cross_entropy_gradients", title="Exercise 2: the gradient"),
-        Step("logistic_step", "check_logistic_step", title="Exercise 3: one regularized step"),
+        Step("cross_entropy", "check_cross_entropy", title="Step 1: the cross-entropy, stably"),
+        Step("cross_entropy_gradients", "check_cross_entropy_gradients", title="Step 2: the gradient"),
+        Step("train_logistic", "check_train_logistic", title="Step 3: the gradient-descent loop"),
+    ), questions=(
+        Question("Q1", "Derive dL_CE/dz = y - t from L_CE = -t log y - (1 - t) log(1 - y) and y = sigma(z)."),
     )),
     Assignment("05_softmax_regression", "05 · Softmax regression on handwritten digits", (
-        Step("cross_entropy", "check_softmax_cross_entropy", title="Exercise 1: a stable cross-entropy"),
-        Step("softmax_gradients", "check_softmax_gradients", title="Exercise 2: the gradients"),
-        Step("logistic_from_softmax", "check_logistic_from_softmax", title="Exercise 3: two classes are logistic"),
+        Step("cross_entropy", "check_softmax_cross_entropy", title="Step 1: a stable cross-entropy"),
+        Step("softmax_gradients", "check_softmax_gradients", title="Step 2: the gradients"),
+        Step("train_softmax", "check_train_softmax", title="Step 3: minibatch stochastic gradient descent"),
+    ), questions=(
+        Question("Q1", "How does the case K = 2 relate to the logistic function?"),
     )),
 )}

@@ -1,8 +1,10 @@
-"""Checkers for notebook 04's exercises (logistic regression).
+"""Checkers for notebook 04's programming assignment: logistic regression from scratch, in NumPy.
 
-Each checker first tries moderate logits, where the typical mistakes (a sign,
-a missing 1/N, a forgotten bias, ...) are told apart, then very large logits
-(|z| up to 800), where only a numerically stable solution stays finite and quiet.
+Step 1 is the mean cross-entropy from the logits, step 2 its gradient, step 3 the gradient-descent loop. The
+assignment is a NumPy one (the lecture's code is NumPy), so the checkers try NumPy inputs only. Steps 1 and 2
+first try moderate logits, where the typical mistakes (a sign, a missing 1/N, a forgotten bias, ...) are told
+apart, then very large logits (|z| up to 800), where only a numerically stable solution stays finite and quiet;
+the hint then says what went wrong: an exponential that overflowed, or a log of a probability that rounded to 0.
 """
 
 import warnings
@@ -10,11 +12,35 @@ import warnings
 import numpy as np
 
 from ..logistic import binary_cross_entropy, logistic_gradients, sigmoid
-from ._core import Mistake, Result, catching_output, check, numpy_and_torch
+from ._core import Case, Mistake, Result, catching_output, check
 
-_UNSTABLE = ("for very large logits (|z| in the hundreds) your answer {what}. Compute from the logits without "
-             "exponentials that can overflow: log(1 + e^z) = max(z, 0) + log1p(exp(-|z|)), and "
-             "y = helpers.logistic.sigmoid(z) (it never overflows).")
+_OVERFLOW = ("for very large logits (|z| in the hundreds) your answer {what}: an exponential overflowed. Compute "
+             "from the logits with exponentials of numbers <= 0 only: log(1 + e^u) = max(u, 0) + log1p(exp(-|u|)), "
+             "and y = helpers.logistic.sigmoid(z) (it never overflows).")
+_LOG_OF_ZERO = ("for very large logits (|z| in the hundreds) your answer {what}: nothing overflowed, but sigma(z) "
+                "rounds to exactly 0 or 1 there, so log y or log(1 - y) is log 0 = -inf. Do not take the log of a "
+                "probability: write it from the logit (the log-sigmoid form), -log sigma(z) = log(1 + e^-z) and "
+                "-log(1 - sigma(z)) = log(1 + e^z), then log(1 + e^u) = max(u, 0) + log1p(exp(-|u|)).")
+_INEXACT = ("for very large logits (|z| in the hundreds) your answer is finite but wrong: clipped probabilities, "
+            "or a log of 0 avoided by an epsilon? Those change the loss. Write the log from the logit instead: "
+            "-log sigma(z) = log(1 + e^-z), with log(1 + e^u) = max(u, 0) + log1p(exp(-|u|)).")
+
+
+def _pair(fn):
+    """``fn`` with a returned list of two (``return [dw, db]``) read as the pair it is; non-callables unchanged."""
+    if not callable(fn):
+        return fn
+
+    def wrapper(*args):
+        out = fn(*args)
+        return tuple(out) if isinstance(out, list) and len(out) == 2 else out
+
+    wrapper.__name__ = getattr(fn, "__name__", "fn")
+    return wrapper
+
+
+def _numpy_cases(arg_sets, labels=None):
+    return [Case(tuple(args), labels[k] if labels else "") for k, args in enumerate(arg_sets)]
 
 
 def _problems(seed, sizes, scale=1.0):
@@ -56,6 +82,7 @@ def _quietly(fn):
             finally:
                 caught.extend(w for w in record if issubclass(w.category, RuntimeWarning))
 
+    wrapper.__name__ = getattr(fn, "__name__", "fn")
     return wrapper, caught
 
 
@@ -67,7 +94,7 @@ def _two_phases(name, student_fn, cases, large_cases, reference, mistakes):
     second = _stable(name, student_fn, large_cases, reference)
     if not second:
         return second
-    return Result(name, True, f"✔ {name}: correct on all {len(cases) + len(large_cases)} inputs (NumPy and torch), "
+    return Result(name, True, f"✔ {name}: correct on all {len(cases) + len(large_cases)} inputs (NumPy), "
                               "very large logits included. Well done!")
 
 
@@ -75,17 +102,20 @@ def _stable(name, student_fn, cases, reference):
     """On large logits the answer must be finite, right, and computed without overflow warnings."""
     quiet, caught = _quietly(student_fn)
     result = check(name, quiet, cases, reference, rtol=1e-6, atol=1e-9)
+    overflowed = any("overflow" in str(w.message) for w in caught)
     if not result and result.hint in ("structure", "wrong values"):
-        finite = "contains NaN or inf" in result.message
-        what = "is inf or NaN" if finite else "is wrong (clipped probabilities? a log of 0 avoided by an epsilon?)"
-        return Result(name, False, f"✘ {name}: {_UNSTABLE.format(what=what)}", "unstable for large logits")
+        if "contains NaN or inf" not in result.message:
+            return Result(name, False, f"✘ {name}: {_INEXACT}", "inexact for large logits")
+        template, key = (_OVERFLOW, "overflow") if overflowed else (_LOG_OF_ZERO, "log of 0")
+        return Result(name, False, f"✘ {name}: {template.format(what='is inf or NaN')}", key)
     if result and caught:
         what = f"is right, but NumPy warned: '{caught[0].message}'"
-        return Result(name, False, f"✘ {name}: {_UNSTABLE.format(what=what)}", "unstable for large logits")
+        template, key = (_OVERFLOW, "overflow") if overflowed else (_LOG_OF_ZERO, "log of 0")
+        return Result(name, False, f"✘ {name}: {template.format(what=what)}", key)
     return result
 
 
-# --------------------------------------------------------------------------- exercise 1: the cross-entropy
+# --------------------------------------------------------------------------- step 1: the cross-entropy
 
 
 def _ref_cross_entropy(z, t):
@@ -96,7 +126,6 @@ def _ref_cross_entropy(z, t):
 def check_cross_entropy(cross_entropy):
     """Check ``cross_entropy(z, t) -> J``, the mean cross-entropy from logits, stable for any z."""
     sets = [_logits(0, 6, 1.5), _logits(1, 25, 3.0), _logits(2, 60, 0.7)]
-    cases = numpy_and_torch(sets)
     mistakes = [
         Mistake("your loss is negative: the cross-entropy is -t log y - (1 - t) log(1 - y), minus signs included.",
                 lambda z, t: -_ref_cross_entropy(z, t), "sign error"),
@@ -108,14 +137,16 @@ def check_cross_entropy(cross_entropy):
                 lambda z, t: (t * binary_cross_entropy(z, t, reduction="none")).mean(), "t = 0 term missing"),
         Mistake("that is the squared error after the sigmoid, not the cross-entropy -t log y - (1 - t) log(1 - y).",
                 lambda z, t: ((sigmoid(z) - t) ** 2).mean() / 2, "squared error"),
-        Mistake("you used log base 2 or 10: the cross-entropy uses the natural log (np.log / xp.log).",
+        Mistake("you used log base 2 or 10: the cross-entropy uses the natural log (np.log).",
                 lambda z, t: _ref_cross_entropy(z, t) / np.log(2), "log base 2"),
+        Mistake("your J is half the cross-entropy: there is no 1/2 in -t log y - (1 - t) log(1 - y).",
+                lambda z, t: _ref_cross_entropy(z, t) / 2, "factor 1/2"),
     ]
-    return _two_phases("cross_entropy", cross_entropy, cases, numpy_and_torch([_large_logits()]),
+    return _two_phases("cross_entropy", cross_entropy, _numpy_cases(sets), _numpy_cases([_large_logits()]),
                        _ref_cross_entropy, mistakes)
 
 
-# --------------------------------------------------------------------------- exercise 2: the gradient
+# --------------------------------------------------------------------------- step 2: the gradient
 
 
 def _ref_gradients(X, t, w, b):
@@ -130,63 +161,86 @@ def _grad_at(X, t, z):
 @catching_output
 def check_cross_entropy_gradients(cross_entropy_gradients):
     """Check ``cross_entropy_gradients(X, t, w, b) -> (dJ/dw, dJ/db)`` = (X^T (y - t) / N, mean(y - t))."""
-    cases = numpy_and_torch(_problems(3, [(5, 2), (30, 4), (12, 1)]))
+    cases = _numpy_cases(_problems(3, [(5, 2), (30, 4), (12, 1)]))
     mistakes = [
         Mistake("sign error: the gradient is X^T (y - t) / N with y - t, not t - y (your step would climb).",
                 lambda X, t, w, b: tuple(-g for g in _ref_gradients(X, t, w, b)), "sign error"),
         Mistake("your gradient is N times too large: the cost is a mean, so divide by N.",
                 lambda X, t, w, b: tuple(g * X.shape[0] for g in _ref_gradients(X, t, w, b)), "missing 1/N"),
+        Mistake("your gradient is half the right one: dL/dz = y - t has no factor 1/2 (that belongs to "
+                "squared error's 1/2 (y - t)^2, not to the cross-entropy).",
+                lambda X, t, w, b: tuple(g / 2 for g in _ref_gradients(X, t, w, b)), "factor 1/2"),
         Mistake("you forgot the bias in the logits: z = X w + b.",
                 lambda X, t, w, b: _grad_at(X, t, X @ w), "bias forgotten"),
         Mistake("you used z instead of y = sigmoid(z): that is linear regression's gradient.",
                 lambda X, t, w, b: ((X @ w + b - t) @ X / X.shape[0], (X @ w + b - t).sum() / X.shape[0]),
                 "no sigmoid"),
+        Mistake("that is the gradient of squared error after the sigmoid, (y - t) y (1 - y): the cross-entropy's "
+                "dL/dz is simply y - t.",
+                lambda X, t, w, b: _se_grad(X, t, w, b), "squared-error gradient"),
         Mistake("dJ/db is the mean of y - t (the bias multiplies a feature that is always 1), not a sum over w.",
                 lambda X, t, w, b: (_ref_gradients(X, t, w, b)[0], _ref_gradients(X, t, w, b)[0].sum()),
                 "wrong db"),
     ]
     X, t, w, _ = _problems(4, [(8, 2)])[0]
-    large = numpy_and_torch([(X, t, 300.0 * w, 0.0)])  # logits in the hundreds
-    return _two_phases("cross_entropy_gradients", cross_entropy_gradients, cases, large, _ref_gradients, mistakes)
+    large = _numpy_cases([(X, t, 300.0 * w, 0.0)])  # logits in the hundreds
+    return _two_phases("cross_entropy_gradients", _pair(cross_entropy_gradients), cases, large, _ref_gradients,
+                       mistakes)
 
 
-# --------------------------------------------------------------------------- exercise 3: one step with L2
+def _se_grad(X, t, w, b):
+    y = sigmoid(X @ w + b)
+    r = (y - t) * y * (1 - y)
+    return r @ X / X.shape[0], r.sum() / X.shape[0]
 
 
-def _ref_step(X, t, w, b, lr, l2):
-    dw, db = logistic_gradients(X, t, w, b, l2)
-    return w - lr * dw, b - lr * db
+# --------------------------------------------------------------------------- step 3: the training loop
+
+
+def _descend(X, t, lr, steps, grad=_ref_gradients, update_b=True):
+    w, b = np.zeros(X.shape[1]), 0.0
+    for _ in range(steps):
+        dw, db = grad(X, t, w, b)
+        w = w - lr * dw
+        b = b - lr * db if update_b else b
+    return w, b
+
+
+def _ref_train(X, t, lr, steps):
+    return _descend(X, t, lr, steps)
 
 
 @catching_output
-def check_logistic_step(logistic_step):
-    """Check ``logistic_step(X, t, w, b, lr, l2) -> (w_new, b_new)``: one GD step on J + l2 ||w||^2 / 2."""
-    sets = [(X, t, w, b, lr, l2) for (X, t, w, b), lr, l2 in zip(_problems(5, [(6, 2), (20, 3), (9, 1)]),
-                                                                  [0.5, 0.1, 2.0], [0.1, 0.01, 0.3])]
-    cases = numpy_and_torch(sets)
+def check_train_logistic(train_logistic):
+    """Check ``train_logistic(X, t, lr, steps) -> (w, b)``: ``steps`` gradient-descent steps from w = 0, b = 0."""
+    sets = [(X, t, lr, steps) for (X, t, _, _), lr, steps in
+            zip(_problems(5, [(6, 2), (20, 3), (9, 1), (15, 2)]), [0.5, 1.0, 2.0, 0.3], [3, 10, 1, 25])]
 
-    def grads(X, t, w, b, l2=0.0):
-        return logistic_gradients(X, t, w, b, l2)
+    def scaled(s):
+        return lambda X, t, lr, steps: _descend(X, t, lr, steps, lambda *a: tuple(s(a[0]) * g for g in
+                                                                                 _ref_gradients(*a)))
 
     mistakes = [
-        Mistake("your step goes uphill: subtract lr times the gradient (w - lr dJ/dw).",
-                lambda X, t, w, b, lr, l2: tuple(p + lr * g for p, g in zip((w, b), grads(X, t, w, b, l2))),
-                "sign error"),
-        Mistake("the learning rate is missing: w - lr * dJ/dw.",
-                lambda X, t, w, b, lr, l2: tuple(p - g for p, g in zip((w, b), grads(X, t, w, b, l2))),
-                "lr forgotten"),
-        Mistake("the bias did not move: update b too, b - lr * dJ/db.",
-                lambda X, t, w, b, lr, l2: (_ref_step(X, t, w, b, lr, l2)[0], b), "bias not updated"),
-        Mistake("the penalty l2 ||w||^2 / 2 is missing: its gradient l2 * w belongs in dJ/dw.",
-                lambda X, t, w, b, lr, l2: _ref_step(X, t, w, b, lr, 0.0), "penalty forgotten"),
-        Mistake("you penalized the bias too: the penalty is on w only, so dJ/db has no l2 * b term.",
-                lambda X, t, w, b, lr, l2: (_ref_step(X, t, w, b, lr, l2)[0],
-                                            b - lr * (grads(X, t, w, b)[1] + l2 * b)), "bias penalized"),
-        Mistake("the penalty's gradient has the wrong sign: dJ/dw = X^T (y - t) / N + l2 * w.",
-                lambda X, t, w, b, lr, l2: (w - lr * (grads(X, t, w, b)[0] - l2 * w), b - lr * grads(X, t, w, b)[1]),
-                "penalty sign"),
-        Mistake("your gradient is N times too large: the cost is a mean, so divide by N.",
-                lambda X, t, w, b, lr, l2: (w - lr * (grads(X, t, w, b)[0] * X.shape[0] + l2 * w),
-                                            b - lr * grads(X, t, w, b)[1] * X.shape[0]), "missing 1/N"),
+        Mistake("your steps go uphill: subtract lr times the gradient, w <- w - lr dJ/dw (and the same for b).",
+                lambda X, t, lr, steps: _descend(X, t, -lr, steps), "sign error"),
+        Mistake("the bias never moved: update b too, b <- b - lr dJ/db.",
+                lambda X, t, lr, steps: _descend(X, t, lr, steps, update_b=False), "bias not updated"),
+        Mistake("the learning rate is missing: w <- w - lr * dJ/dw.",
+                lambda X, t, lr, steps: _descend(X, t, 1.0, steps), "lr forgotten"),
+        Mistake("your gradient is N times too large: the cost is a mean, so divide by N (step 2's gradient "
+                "already does).", scaled(lambda X: X.shape[0]), "missing 1/N"),
+        Mistake("one step too few: take exactly `steps` steps (range(steps) runs steps times).",
+                lambda X, t, lr, steps: _descend(X, t, lr, steps - 1), "one step too few"),
+        Mistake("one step too many: take exactly `steps` steps (range(steps) runs steps times).",
+                lambda X, t, lr, steps: _descend(X, t, lr, steps + 1), "one step too many"),
+        Mistake("you descended on squared error after the sigmoid: the cross-entropy's gradient is X^T (y - t) / N "
+                "(step 2).", lambda X, t, lr, steps: _descend(X, t, lr, steps, _se_grad), "squared-error gradient"),
+        Mistake("you used z = X w + b instead of y = sigmoid(z) in the gradient: that is linear regression.",
+                lambda X, t, lr, steps: _descend(X, t, lr, steps, lambda X, t, w, b: (
+                    (X @ w + b - t) @ X / X.shape[0], (X @ w + b - t).mean())), "no sigmoid"),
     ]
-    return check("logistic_step", logistic_step, cases, _ref_step, mistakes)
+    result = check("train_logistic", _pair(train_logistic), _numpy_cases(sets), _ref_train, mistakes)
+    if not result and result.hint == "wrong values":
+        result.message += (" Start from w = np.zeros(D) and b = 0.0, and in each step compute both gradients at "
+                           "the current (w, b) before updating either.")
+    return result

@@ -1,38 +1,42 @@
-"""Checkers for notebook 05's exercises (softmax regression)."""
+"""Checkers for notebook 05's programming assignment: softmax regression by minibatch SGD, in NumPy.
+
+Step 1 is the mean softmax cross-entropy from the logits, computed stably; step 2 the gradients of W and b from
+dL/dz = y - t; step 3 the minibatch SGD loop. The assignment is a NumPy one (the lecture's code is NumPy), so the
+checkers try NumPy inputs only. Step 1 tells apart the two ways a cross-entropy breaks for large logits: exp(z)
+overflowing (no shift by the largest logit), and, with the shift, a probability that underflows to 0 whose log
+is -inf (log of the softmax instead of log-sum-exp).
+"""
 
 import numpy as np
-from array_api_compat import array_namespace
 
-from ._core import Mistake, Result, _copy, _student_line, _to_numpy, catching_output, check, numpy_and_torch
+from ._core import Case, Mistake, Result, _copy, _student_line, _to_numpy, catching_output, check
+from .ex04 import _pair
 
 
 def _log_softmax(z, axis=1):
-    xp = array_namespace(z)
-    s = z - xp.max(z, axis=axis, keepdims=True)
-    return s - xp.log(xp.sum(xp.exp(s), axis=axis, keepdims=True))
+    s = z - np.max(z, axis=axis, keepdims=True)
+    return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
 
 
 def _softmax(z, axis=1):
-    xp = array_namespace(z)
-    return xp.exp(_log_softmax(z, axis))
+    return np.exp(_log_softmax(z, axis))
 
 
 def _one_hot(labels, K):
     return np.eye(K)[labels]
 
 
+def _numpy_cases(arg_sets):
+    return [Case(tuple(args)) for args in arg_sets]
+
+
 # ---------------------------------------------------------------------------------------------------------------
-# Exercise 1: the stable cross-entropy
+# Step 1: the stable cross-entropy
 # ---------------------------------------------------------------------------------------------------------------
 
 
 def _ref_cross_entropy(z, T):
     return -(T * _log_softmax(z)).sum() / z.shape[0]
-
-
-def _naive_cross_entropy(z, T):
-    xp = array_namespace(z)
-    return -(T * xp.log(xp.exp(z) / xp.sum(xp.exp(z), axis=1, keepdims=True))).sum() / z.shape[0]
 
 
 def _cross_entropy_inputs(rng, scale):
@@ -43,11 +47,33 @@ def _cross_entropy_inputs(rng, scale):
     return sets
 
 
+def _overflow_inputs():
+    """Logits near +-1000 that differ by a few units: exp(z) overflows, exp(z - max) does not underflow."""
+    rng = np.random.default_rng(6)
+    z = 1000.0 * np.sign(rng.normal(size=(5, 1))) + rng.normal(scale=2.0, size=(5, 4))
+    return z, _one_hot(rng.integers(0, 4, size=5), 4)
+
+
+def _underflow_inputs():
+    """Logits hundreds apart: after the shift, some exp(z - max) round to 0, and the targets pick such classes."""
+    z = np.array([[0.0, -800.0, 3.0], [500.0, -300.0, 499.0], [-2.0, 1.0, 900.0], [10.0, 11.0, 12.0]])
+    return z, _one_hot(np.array([1, 1, 0, 2]), 3)
+
+
+_OVERFLOW_HINT = ("✘ cross_entropy: correct for small logits, but NaN or inf for logits near ±1000: exp(z) overflows "
+                  "(e^710 is already inf in float64). Subtract each row's largest logit m first; the softmax does "
+                  "not change, and no exponent is above 0.")
+_UNDERFLOW_HINT = ("✘ cross_entropy: no overflow any more, but NaN or inf when the logits are hundreds apart: there "
+                   "some probabilities y_k are below 1e-308 and round to exactly 0, so log y_k = log 0 = -inf (and "
+                   "0 * log 0 = NaN). Do not take the log of the softmax: write log y_k itself from the logits, "
+                   "log y_k = (z_k - m) - log sum_j exp(z_j - m) (the log-sum-exp trick).")
+
+
 @catching_output
 def check_softmax_cross_entropy(cross_entropy):
     """Check ``cross_entropy(z, T) -> J``: the mean over N of -sum_k T_ik log softmax(z_i)_k, computed stably."""
     rng = np.random.default_rng(5)
-    cases = numpy_and_torch(_cross_entropy_inputs(rng, 2.0))
+    cases = _numpy_cases(_cross_entropy_inputs(rng, 2.0))
     mistakes = [
         Mistake("your J is N times too large: average over the N examples (divide the sum by N); the 1/N is missing.",
                 lambda z, T: _ref_cross_entropy(z, T) * z.shape[0], "missing 1/N"),
@@ -60,50 +86,47 @@ def check_softmax_cross_entropy(cross_entropy):
                 lambda z, T: _ref_cross_entropy(z, T) / z.shape[1], "divided by N*K"),
         Mistake("you subtracted the max m before exponentiating but did not add it back: "
                 "log sum_k exp(z_k) = m + log sum_k exp(z_k - m).",
-                lambda z, T: _ref_cross_entropy(z, T) - _mean_max(z), "max not added back"),
+                lambda z, T: _ref_cross_entropy(z, T) - np.mean(np.max(z, axis=1)), "max not added back"),
+        Mistake("you forgot the log-sum-exp term: log y_k = z_k - log sum_j exp(z_j), not z_k alone.",
+                lambda z, T: -(T * z).sum() / z.shape[0], "normalizer missing"),
     ]
     result = check("cross_entropy", cross_entropy, cases, _ref_cross_entropy, mistakes)
     if not result.passed:
         return result
-    # Large logits: exp(1000) overflows float64; a stable implementation is still exact.
-    for case in numpy_and_torch(_cross_entropy_inputs(np.random.default_rng(6), 800.0)[:2]):
-        z, T = case.args
-        bad = _run_quiet(cross_entropy, z, T)
-        if isinstance(bad, Result):
-            return bad
-        got = float(bad) if np.ndim(np.asarray(_to_numpy(bad))) == 0 else np.nan
+    for (z, T), hint, key in [(_overflow_inputs(), _OVERFLOW_HINT, "overflow"),
+                              (_underflow_inputs(), _UNDERFLOW_HINT, "log of 0")]:
+        got = _run_quiet(cross_entropy, z, T)
+        if isinstance(got, Result):
+            return got
+        got = float(_to_numpy(got)) if np.ndim(_to_numpy(got)) == 0 else np.nan
+        expected = float(_ref_cross_entropy(z, T))
         if not np.isfinite(got):
+            return Result("cross_entropy", False, hint, key)
+        if not np.isclose(got, expected, rtol=1e-9):
             return Result("cross_entropy", False,
-                          "✘ cross_entropy: correct for small logits, but NaN or inf for large ones (|z| ~ 1000): "
-                          "exp(z) overflows. Subtract each row's largest logit first (the log-sum-exp trick): "
-                          "log sum_k exp(z_k) = m + log sum_k exp(z_k - m).", "unstable for large logits")
-        if not np.isclose(got, float(_ref_cross_entropy(z, T)), rtol=1e-9):
-            return Result("cross_entropy", False,
-                          f"✘ cross_entropy: correct for small logits but not for large ones (|z| ~ 1000): got "
-                          f"{got:.6g}, expected {float(_ref_cross_entropy(z, T)):.6g}.", "wrong for large logits")
-    return Result("cross_entropy", True, "✔ cross_entropy: correct on all 10 inputs (NumPy and torch), "
-                  "including logits near ±1000 where exp() overflows. Well done!")
-
-
-def _mean_max(z):
-    xp = array_namespace(z)
-    return xp.mean(xp.max(z, axis=1))
+                          f"✘ cross_entropy: correct for small logits but not for large ones (|z| in the hundreds): "
+                          f"got {got:.6g}, expected {expected:.6g}. An epsilon inside the log, or clipped "
+                          f"probabilities? Write log y_k = (z_k - m) - log sum_j exp(z_j - m) instead.",
+                          "wrong for large logits")
+    return Result("cross_entropy", True, f"✔ cross_entropy: correct on all {len(cases) + 2} inputs (NumPy), "
+                  "including logits near ±1000 (where exp() overflows) and logits hundreds apart (where "
+                  "softmax probabilities underflow to 0). Well done!")
 
 
 def _run_quiet(fn, *args):
-    """fn(*args) with NumPy's overflow warnings silenced; an exception becomes a failing Result."""
+    """fn(*args) with NumPy's floating-point warnings silenced; an exception becomes a failing Result."""
     try:
         with np.errstate(all="ignore"):
             return fn(*[_copy(a) for a in args])
     except Exception as exc:
         lineno, line = _student_line(exc)
         at = f" at line {lineno}: `{line}`" if line else ""
-        return Result(fn.__name__, False, f"✘ {fn.__name__} raised {type(exc).__name__} on large logits{at}: {exc}",
-                      "exception")
+        name = getattr(fn, "__name__", "cross_entropy")
+        return Result(name, False, f"✘ {name} raised {type(exc).__name__} on large logits{at}: {exc}", "exception")
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Exercise 2: the gradients of softmax regression
+# Step 2: the gradients of softmax regression
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -112,15 +135,16 @@ def _ref_gradients(X, T, W, b):
     return E.T @ X, E.sum(0)
 
 
+def _gradient_problems(seed, shapes):
+    rng = np.random.default_rng(seed)
+    return [(rng.normal(size=(N, D)), _one_hot(rng.integers(0, K, size=N), K), rng.normal(size=(K, D)),
+             rng.normal(size=K)) for N, D, K in shapes]
+
+
 @catching_output
 def check_softmax_gradients(softmax_gradients):
     """Check ``softmax_gradients(X, T, W, b) -> (dJ/dW (K, D), dJ/db (K,))`` for softmax regression."""
-    rng = np.random.default_rng(7)
-    sets = []
-    for N, D, K in [(8, 3, 4), (12, 5, 2), (6, 4, 4)]:
-        sets.append((rng.normal(size=(N, D)), _one_hot(rng.integers(0, K, size=N), K),
-                     rng.normal(size=(K, D)), rng.normal(size=K)))
-    cases = numpy_and_torch(sets)
+    cases = _numpy_cases(_gradient_problems(7, [(8, 3, 4), (12, 5, 2), (6, 4, 4)]))
 
     def scaled(s):
         return lambda X, T, W, b: tuple(g * s(X) for g in _ref_gradients(X, T, W, b))
@@ -132,12 +156,13 @@ def check_softmax_gradients(softmax_gradients):
 
         return wrong
 
-    N_of = lambda X: X.shape[0]  # noqa: E731
     mistakes = [
         Mistake("your gradients are N times too large: the cost is a mean, so divide by N (the 1/N is missing).",
-                scaled(N_of), "missing 1/N"),
+                scaled(lambda X: X.shape[0]), "missing 1/N"),
         Mistake("your gradients point the wrong way (sign error): dJ/dz = y - t, not t - y.",
                 scaled(lambda X: -1), "sign error"),
+        Mistake("your gradients are half the right ones: dL/dz = y - t has no factor 1/2.",
+                scaled(lambda X: 0.5), "factor 1/2"),
         Mistake("your dJ/dW has shape (D, K): that is X^T (Y - T) / N, the transpose. W is (K, D), one row per class, "
                 "so dJ/dW = (Y - T)^T X / N.",
                 lambda X, T, W, b: (_ref_gradients(X, T, W, b)[0].T, _ref_gradients(X, T, W, b)[1]), "transposed W"),
@@ -150,36 +175,102 @@ def check_softmax_gradients(softmax_gradients):
                                     ((_softmax(X @ W.T + b) - T) / X.shape[0]).sum(1)), "db wrong axis"),
         Mistake("you forgot the bias b in the logits: Z = X W^T + b.",
                 lambda X, T, W, b: _ref_gradients(X, T, W, 0 * b), "bias forgotten"),
+        Mistake("you used the logits Z instead of the probabilities Y = softmax(Z): dL/dz = y - t.",
+                with_error(lambda X, T, W, b: (X @ W.T + b - T) / X.shape[0]), "no softmax"),
     ]
-    return check("softmax_gradients", softmax_gradients, cases, _ref_gradients, mistakes, rtol=1e-7, atol=1e-10)
+    return check("softmax_gradients", _pair(softmax_gradients), cases, _ref_gradients, mistakes, rtol=1e-7, atol=1e-10)
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Exercise 3: two classes are logistic regression
+# Step 3: minibatch stochastic gradient descent
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _ref_logistic(W, b):
-    return W[1] - W[0], b[1] - b[0]
+def _sgd(X, T, lr, epochs, batch_size, seed, order="shuffle", drop_last=False, mean_over_N=False):
+    rng = np.random.default_rng(seed)
+    N, D, K = X.shape[0], X.shape[1], T.shape[1]
+    W, b = np.zeros((K, D)), np.zeros(K)
+    fixed = rng.permutation(N) if order == "once" else np.arange(N)
+    for _ in range(epochs):
+        if order == "cumulative":  # rng.shuffle(idx) of one index array, epoch after epoch: as random, as right
+            rng.shuffle(fixed)
+        perm = rng.permutation(N) if order == "shuffle" else fixed
+        stop = N - N % batch_size if drop_last else N
+        for start in range(0, stop, batch_size):
+            i = perm[start:start + batch_size]
+            dW, db = _ref_gradients(X[i], T[i], W, b)
+            scale = len(i) / N if mean_over_N else 1.0
+            W, b = W - lr * scale * dW, b - lr * scale * db
+    return W, b
+
+
+def _ref_sgd(X, T, lr, epochs, batch_size, seed):
+    return _sgd(X, T, lr, epochs, batch_size, seed)
+
+
+def _sgd_problems():
+    rng = np.random.default_rng(9)
+    sets = []
+    for (N, D, K), lr, epochs, B, seed in [((10, 3, 4), 0.5, 2, 3, 0), ((8, 2, 3), 1.0, 3, 8, 1),
+                                           ((7, 3, 2), 0.3, 1, 1, 2), ((13, 4, 3), 0.8, 3, 5, 3)]:
+        X = rng.normal(size=(N, D))
+        sets.append((X, _one_hot(rng.integers(0, K, size=N), K), lr, epochs, B, seed))
+    return sets
 
 
 @catching_output
-def check_logistic_from_softmax(logistic_from_softmax):
-    """Check ``logistic_from_softmax(W, b) -> (w, b0)`` with softmax(X W^T + b)[:, 1] == sigmoid(X w + b0)."""
-    rng = np.random.default_rng(8)
-    sets = [(rng.normal(size=(2, D)), rng.normal(size=2)) for D in (3, 5, 1)]
-    cases = numpy_and_torch(sets)
+def check_train_softmax(train_softmax):
+    """Check ``train_softmax(X, T, lr, epochs, batch_size, seed) -> (W, b)``: minibatch SGD from zeros.
+
+    Each epoch visits the examples in the order ``rng.permutation(N)`` of ``rng = np.random.default_rng(seed)``
+    (made once, before the epochs), in batches of ``batch_size`` (the last one may be smaller). Shuffling one
+    index array in place with ``rng.shuffle`` each epoch (a different, equally random order) is accepted too.
+    """
     mistakes = [
-        Mistake("you have the difference the wrong way round (sign error): P(class 1) = sigmoid(z_1 - z_0), so "
-                "w = w_1 - w_0 and b0 = b_1 - b_0.", lambda W, b: (W[0] - W[1], b[0] - b[1]), "sign error"),
-        Mistake("you took the columns of W: W is (K, D) = (2, D), one row per class; use its rows W[0] and W[1].",
-                lambda W, b: (W[:, 1] - W[:, 0], b[1] - b[0]), "transposed W"),
-        Mistake("your w is right but the bias is not: the biases subtract too, b0 = b_1 - b_0.",
-                lambda W, b: (W[1] - W[0], b[1]), "bias not subtracted"),
-        Mistake("you added the two classes' weights; softmax only depends on DIFFERENCES of logits: "
-                "w = w_1 - w_0.", lambda W, b: (W[1] + W[0], b[1] + b[0]), "sum instead of difference"),
+        Mistake("your steps go uphill (sign error): W <- W - lr dJ/dW and b <- b - lr dJ/db.",
+                lambda X, T, lr, e, B, s: _sgd(X, T, -lr, e, B, s), "sign error"),
+        Mistake("you visit the examples in their stored order: shuffle them at the start of every epoch, "
+                "order = rng.permutation(N).", lambda X, T, lr, e, B, s: _sgd(X, T, lr, e, B, s, order="none"),
+                "no shuffle"),
+        Mistake("every epoch uses the same order: draw a new order = rng.permutation(N) at the start of each epoch "
+                "(and make rng = np.random.default_rng(seed) once, before the epoch loop, not inside it).",
+                lambda X, T, lr, e, B, s: _sgd(X, T, lr, e, B, s, order="once"), "same order every epoch"),
+        Mistake("the last, smaller batch is missing: when batch_size does not divide N, the last batch holds the "
+                "N % batch_size examples left; range(0, N, batch_size) visits it.",
+                lambda X, T, lr, e, B, s: _sgd(X, T, lr, e, B, s, drop_last=True), "last batch dropped"),
+        Mistake("your updates are too small by (batch size)/N: average each batch's gradient over the batch, not "
+                "over all N examples (softmax_gradients on X[i], T[i] does that).",
+                lambda X, T, lr, e, B, s: _sgd(X, T, lr, e, B, s, mean_over_N=True), "averaged over N"),
+        Mistake("one epoch too few: run exactly `epochs` passes over the data.",
+                lambda X, T, lr, e, B, s: _sgd(X, T, lr, e - 1, B, s), "one epoch too few"),
+        Mistake("one epoch too many: run exactly `epochs` passes over the data.",
+                lambda X, T, lr, e, B, s: _sgd(X, T, lr, e + 1, B, s), "one epoch too many"),
+        Mistake("the bias never moved: update b too, b <- b - lr dJ/db.",
+                lambda X, T, lr, e, B, s: (_no_bias(X, T, lr, e, B, s), np.zeros(T.shape[1])), "bias not updated"),
     ]
-    return check("logistic_from_softmax", logistic_from_softmax, cases, _ref_logistic, mistakes)
+    train_softmax = _pair(train_softmax)
+    result = check("train_softmax", train_softmax, _numpy_cases(_sgd_problems()), _ref_sgd, mistakes)
+    if not result and result.hint == "wrong values":  # the same SGD with the other way to reshuffle?
+        again = check("train_softmax", train_softmax, _numpy_cases(_sgd_problems()),
+                      lambda X, T, lr, e, B, s: _sgd(X, T, lr, e, B, s, order="cumulative"))
+        if again:
+            return again
+    if not result and result.hint == "wrong values":
+        result.message += (" Start from W = np.zeros((K, D)) and b = np.zeros(K); make rng = "
+                           "np.random.default_rng(seed) once; each epoch, order = rng.permutation(N), then one update "
+                           "per batch i = order[start:start + batch_size], with both gradients at the current (W, b).")
+    return result
 
 
-__all__ = ["check_logistic_from_softmax", "check_softmax_cross_entropy", "check_softmax_gradients"]
+def _no_bias(X, T, lr, epochs, batch_size, seed):
+    rng = np.random.default_rng(seed)
+    W, b = np.zeros((T.shape[1], X.shape[1])), np.zeros(T.shape[1])
+    for _ in range(epochs):
+        perm = rng.permutation(X.shape[0])
+        for start in range(0, X.shape[0], batch_size):
+            i = perm[start:start + batch_size]
+            W = W - lr * _ref_gradients(X[i], T[i], W, b)[0]
+    return W
+
+
+__all__ = ["check_softmax_cross_entropy", "check_softmax_gradients", "check_train_softmax"]
