@@ -37,23 +37,24 @@ def plot_timings(sizes, timings, baseline=None, title="Cost J for N examples"):
         Name in ``timings`` to compute speed-ups against (right panel).
     """
     ncols = 2 if baseline else 1
-    fig, axes = plt.subplots(1, ncols, figsize=(5.5 * ncols, 4), squeeze=False)
+    fig, axes = plt.subplots(1, ncols, figsize=(5.5 * ncols, 4.4), squeeze=False)
     ax = axes[0, 0]
+    colors = {name: f"C{k}" for k, name in enumerate(timings)}  # one colour per method, in both panels
     for name, secs in timings.items():
-        ax.loglog(sizes, secs, "o-", label=name)
+        ax.loglog(sizes, secs, "o-", color=colors[name], label=name)
     ax.set(xlabel="N (examples)", ylabel="seconds per call", title=title)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(timings), frameon=False)  # off the data
     if baseline:
         ax = axes[0, 1]
         base = np.asarray(timings[baseline], dtype=float)
         for name, secs in timings.items():
             if name != baseline:
-                ax.loglog(sizes, base / np.asarray(secs, dtype=float), "o-", label=name)
+                ax.loglog(sizes, base / np.asarray(secs, dtype=float), "o-", color=colors[name], label=name)
         ax.axhline(1, color="gray", lw=1)
         ax.set(xlabel="N (examples)", ylabel=f"speed-up over {baseline}", title="How many times faster")
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(timings) - 1, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -263,7 +264,7 @@ def plot_fit(X, t, w, b, ax=None, residuals=True, xlabel="x", ylabel="t", title=
     return fig
 
 
-def plot_costs(costs, ax=None, J_star=None, title=None):
+def plot_costs(costs, ax=None, J_star=None, title=None, colors=None):
     """Cost per step of one or several descents, on a log scale.
 
     Parameters
@@ -271,18 +272,22 @@ def plot_costs(costs, ax=None, J_star=None, title=None):
     costs : dict label -> GDResult or (K+1,) costs, or one GDResult / array
     J_star : float, optional
         The minimum; when given, the gap J - J* is drawn (reaching 0 shows as a drop).
+    colors : dict label -> colour, optional
+        The colour of each curve (to match other panels of a figure); matplotlib's cycle otherwise.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     fig, ax = _axes(ax, figsize=(5.5, 4))
+    colors = colors or {}
     if not isinstance(costs, dict):
         costs = {None: costs}
     for label, c in costs.items():
         c = _numpy(c.costs if hasattr(c, "costs") else c)
         gap = c - J_star if J_star is not None else c
-        ax.semilogy(np.arange(len(c)), np.where(gap > 0, gap, np.nan), ".-", ms=3, label=label)
+        ax.semilogy(np.arange(len(c)), np.where(gap > 0, gap, np.nan), ".-", ms=3, label=label,
+                    color=colors.get(label))
     ax.set(xlabel="step", ylabel="J - J*" if J_star is not None else "J", title=title or "Cost per step")
     ax.grid(True, which="both", alpha=0.3)
     if any(label is not None for label in costs):
