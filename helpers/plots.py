@@ -371,22 +371,34 @@ def plot_polynomial_fits(x, t, x_grid, fits, ncols=2, legend_in=0):
 def plot_errors_vs_degree(degrees, train_rmse, val_rmse, chosen=None, ax=None, val_label="validation"):
     """Training and validation RMS error against the polynomial degree (PRML figure 1.5), log scale.
 
+    An error too small for the log axis (an interpolating fit's training error of 0) is drawn on the axis's
+    floor as a downward triangle, labelled with the floor, instead of falling off the plot.
+
     Parameters
     ----------
     degrees : (K,) degrees M
     train_rmse, val_rmse : (K,) RMS errors
     chosen : int, optional, the degree to mark (the validation minimum)
     """
-    fig, ax = _axes(ax, figsize=(5.5, 3.8))
-    ax.semilogy(degrees, train_rmse, "o-", color="tab:blue", label="training")
-    ax.semilogy(degrees, val_rmse, "o-", color="tab:red", label=val_label)
+    fig, ax = _axes(ax, figsize=(8.0, 3.8))
+    train, val = np.asarray(train_rmse, dtype=float), np.asarray(val_rmse, dtype=float)
+    shown = np.concatenate([train, val])
+    floor = max(1e-3, 0.5 * np.min(shown[shown >= 1e-3], initial=1.0))
+    degrees = list(degrees)
+    for values, color, label in [(train, "tab:blue", "training"), (val, "tab:red", val_label)]:
+        ax.semilogy(degrees, np.maximum(values, floor), "o-", color=color, label=label)
+        low = values < floor
+        if low.any():
+            ax.semilogy(np.asarray(degrees)[low], np.full(low.sum(), floor), "v", ms=11, color=color,
+                        label=f"{label}: below {floor:.1g} (drawn on the axis)")
     if chosen is not None:
-        k = list(degrees).index(chosen)
-        ax.semilogy([chosen], [val_rmse[k]], "*", ms=16, color="gold", mec="k", label=f"chosen: M = {chosen}")
-    ax.set(xlabel="degree $M$", ylabel="RMS error", xticks=list(degrees))
-    ax.set_ylim(bottom=max(1e-3, 0.5 * min(np.min(train_rmse), np.min(val_rmse))))
+        k = degrees.index(chosen)
+        ax.semilogy([chosen], [val[k]], "*", ms=16, color="gold", mec="k", label=f"chosen: M = {chosen}")
+    ax.set(xlabel="degree $M$", ylabel="RMS error", xticks=degrees)
+    ax.set_ylim(bottom=floor / 1.5)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=9)  # off the data
+    fig.tight_layout()
     return fig
 
 
