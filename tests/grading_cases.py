@@ -1,6 +1,6 @@
 """Notebook-specific cases for the grader's tests and benchmark: update these with the assignments.
 
-WRONG: notebook -> [(function, wrong body, a substring of the hint the checker gives for it)]. Each body replaces
+WRONG: notebook -> [(function, wrong body, a substring of the hint the checker gives for it)], one per function. Each body replaces
 the function's solution lines in the solution notebook (it may use whatever the notebook has imported by then);
 a submission with these bodies is right on the other steps and wrong on these, so it must get the partial score
 and, for each, the hint the student sees in the notebook. Keep at least one step of each notebook right.
@@ -15,7 +15,6 @@ WRONG = {
         ("cost_many", "R = X @ W.T + b - t[:, None]\nreturn (R * R).sum(1) / (2 * X.shape[0])", "wrong axis"),
     ],
     "02_direct_vs_gradient_descent": [
-        ("grad_J", "r = X @ w + b - t\nreturn X.T @ r, r.sum()", "N times too large"),
         ("grad_J", "r = X @ w + b - t\nreturn [X.T @ r / (2 * len(t)), r.mean()]", "exactly half"),
         ("fit_gd", "w, b = np.zeros(X.shape[1]), 0.0\nfor k in range(max_steps):\n"
                    "    dw, db = helpers.gradients(X, t, w, b)\n    w, b = w - lr * dw, b - lr * db\n"
@@ -23,8 +22,6 @@ WRONG = {
     ],
     "03_feature_maps": [
         ("my_fit_polynomial", "return np.polyfit(x, t, degree)", "np.polyfit's order"),
-        ("my_choose_degree", "errors = [rmse(polynomial_features(x_val, M) @ fit_polynomial(x_train, t_train, M), "
-                             "t_val) for M in degrees]\nreturn int(np.argmin(errors))", "not the degree"),
         ("my_choose_degree", "errors = [rmse(polynomial_features(x_train, M) @ fit_polynomial(x_val, t_val, M), "
                              "t_train) for M in degrees]\nreturn degrees[int(np.argmin(errors))]", "roles are swapped"),
     ],
