@@ -1,9 +1,10 @@
 """Notebook-specific cases for the grader's tests and benchmark: update these with the assignments.
 
-WRONG: notebook -> [(function, wrong body, a substring of the hint the checker gives for it)], one per function. Each body replaces
-the function's solution lines in the solution notebook (it may use whatever the notebook has imported by then);
-a submission with these bodies is right on the other steps and wrong on these, so it must get the partial score
-and, for each, the hint the student sees in the notebook. Keep at least one step of each notebook right.
+WRONG: notebook -> [(function, wrong body, a substring of the hint the checker gives for it)], one per function.
+Each body replaces the function's solution lines in the solution notebook (it may use whatever the notebook has
+imported by then); a submission with these bodies is right on the other steps and wrong on these, so it must get the
+partial score and, for each, the hint the student sees in the notebook. Keep at least one step of each notebook
+right.
 
 END_TO_END: the notebook the tests run end to end (the quickest to execute); the benchmark uses all of them.
 """
