@@ -37,23 +37,24 @@ def plot_timings(sizes, timings, baseline=None, title="Cost J for N examples"):
         Name in ``timings`` to compute speed-ups against (right panel).
     """
     ncols = 2 if baseline else 1
-    fig, axes = plt.subplots(1, ncols, figsize=(5.5 * ncols, 4), squeeze=False)
+    fig, axes = plt.subplots(1, ncols, figsize=(5.5 * ncols, 4.4), squeeze=False)
     ax = axes[0, 0]
+    colors = {name: f"C{k}" for k, name in enumerate(timings)}  # one colour per method, in both panels
     for name, secs in timings.items():
-        ax.loglog(sizes, secs, "o-", label=name)
+        ax.loglog(sizes, secs, "o-", color=colors[name], label=name)
     ax.set(xlabel="N (examples)", ylabel="seconds per call", title=title)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(timings), frameon=False)  # off the data
     if baseline:
         ax = axes[0, 1]
         base = np.asarray(timings[baseline], dtype=float)
         for name, secs in timings.items():
             if name != baseline:
-                ax.loglog(sizes, base / np.asarray(secs, dtype=float), "o-", label=name)
+                ax.loglog(sizes, base / np.asarray(secs, dtype=float), "o-", color=colors[name], label=name)
         ax.axhline(1, color="gray", lw=1)
         ax.set(xlabel="N (examples)", ylabel=f"speed-up over {baseline}", title="How many times faster")
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(timings) - 1, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -263,7 +264,7 @@ def plot_fit(X, t, w, b, ax=None, residuals=True, xlabel="x", ylabel="t", title=
     return fig
 
 
-def plot_costs(costs, ax=None, J_star=None, title=None):
+def plot_costs(costs, ax=None, J_star=None, title=None, colors=None):
     """Cost per step of one or several descents, on a log scale.
 
     Parameters
@@ -271,18 +272,22 @@ def plot_costs(costs, ax=None, J_star=None, title=None):
     costs : dict label -> GDResult or (K+1,) costs, or one GDResult / array
     J_star : float, optional
         The minimum; when given, the gap J - J* is drawn (reaching 0 shows as a drop).
+    colors : dict label -> colour, optional
+        The colour of each curve (to match other panels of a figure); matplotlib's cycle otherwise.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     fig, ax = _axes(ax, figsize=(5.5, 4))
+    colors = colors or {}
     if not isinstance(costs, dict):
         costs = {None: costs}
     for label, c in costs.items():
         c = _numpy(c.costs if hasattr(c, "costs") else c)
         gap = c - J_star if J_star is not None else c
-        ax.semilogy(np.arange(len(c)), np.where(gap > 0, gap, np.nan), ".-", ms=3, label=label)
+        ax.semilogy(np.arange(len(c)), np.where(gap > 0, gap, np.nan), ".-", ms=3, label=label,
+                    color=colors.get(label))
     ax.set(xlabel="step", ylabel="J - J*" if J_star is not None else "J", title=title or "Cost per step")
     ax.grid(True, which="both", alpha=0.3)
     if any(label is not None for label in costs):
@@ -366,22 +371,34 @@ def plot_polynomial_fits(x, t, x_grid, fits, ncols=2, legend_in=0):
 def plot_errors_vs_degree(degrees, train_rmse, val_rmse, chosen=None, ax=None, val_label="validation"):
     """Training and validation RMS error against the polynomial degree (PRML figure 1.5), log scale.
 
+    An error too small for the log axis (an interpolating fit's training error of 0) is drawn on the axis's
+    floor as a downward triangle, labelled with the floor, instead of falling off the plot.
+
     Parameters
     ----------
     degrees : (K,) degrees M
     train_rmse, val_rmse : (K,) RMS errors
     chosen : int, optional, the degree to mark (the validation minimum)
     """
-    fig, ax = _axes(ax, figsize=(5.5, 3.8))
-    ax.semilogy(degrees, train_rmse, "o-", color="tab:blue", label="training")
-    ax.semilogy(degrees, val_rmse, "o-", color="tab:red", label=val_label)
+    fig, ax = _axes(ax, figsize=(8.0, 3.8))
+    train, val = np.asarray(train_rmse, dtype=float), np.asarray(val_rmse, dtype=float)
+    shown = np.concatenate([train, val])
+    floor = max(1e-3, 0.5 * np.min(shown[shown >= 1e-3], initial=1.0))
+    degrees = list(degrees)
+    for values, color, label in [(train, "tab:blue", "training"), (val, "tab:red", val_label)]:
+        ax.semilogy(degrees, np.maximum(values, floor), "o-", color=color, label=label)
+        low = values < floor
+        if low.any():
+            ax.semilogy(np.asarray(degrees)[low], np.full(low.sum(), floor), "v", ms=11, color=color,
+                        label=f"{label}: below {floor:.1g} (drawn on the axis)")
     if chosen is not None:
-        k = list(degrees).index(chosen)
-        ax.semilogy([chosen], [val_rmse[k]], "*", ms=16, color="gold", mec="k", label=f"chosen: M = {chosen}")
-    ax.set(xlabel="degree $M$", ylabel="RMS error", xticks=list(degrees))
-    ax.set_ylim(bottom=max(1e-3, 0.5 * min(np.min(train_rmse), np.min(val_rmse))))
+        k = degrees.index(chosen)
+        ax.semilogy([chosen], [val[k]], "*", ms=16, color="gold", mec="k", label=f"chosen: M = {chosen}")
+    ax.set(xlabel="degree $M$", ylabel="RMS error", xticks=degrees)
+    ax.set_ylim(bottom=floor / 1.5)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=9)  # off the data
+    fig.tight_layout()
     return fig
 
 

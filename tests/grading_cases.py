@@ -1,27 +1,30 @@
 """Notebook-specific cases for the grader's tests and benchmark: update these with the assignments.
 
-WRONG: notebook -> [(function, wrong body, a substring of the hint the checker gives for it)]. Each body replaces
-the function's solution lines in the solution notebook (it may use whatever the notebook has imported by then);
-a submission with these bodies is right on the other steps and wrong on these, so it must get the partial score
-and, for each, the hint the student sees in the notebook. Keep at least one step of each notebook right.
+WRONG: notebook -> [(function, wrong body, a substring of the hint the checker gives for it)], one per function.
+Each body replaces the function's solution lines in the solution notebook (it may use whatever the notebook has
+imported by then); a submission with these bodies is right on the other steps and wrong on these, so it must get the
+partial score and, for each, the hint the student sees in the notebook. Keep at least one step of each notebook
+right.
 
 END_TO_END: the notebook the tests run end to end (the quickest to execute); the benchmark uses all of them.
 """
 
 WRONG = {
     "01_vectorization": [
-        ("predict_vectorized", "return X @ w", "you forgot the bias b"),
+        ("predict", "return X @ w", "you forgot the bias b"),
+        ("cost", "y = np.dot(X, w) + b\nreturn np.sum((y - t) ** 2) / 2. * len(t)", "`/ 2. * N`"),
         ("cost_many", "R = X @ W.T + b - t[:, None]\nreturn (R * R).sum(1) / (2 * X.shape[0])", "wrong axis"),
     ],
     "02_direct_vs_gradient_descent": [
-        ("grad_J", "r = X @ w + b - t\nreturn X.T @ r, r.sum()", "N times too large"),
-        ("normal_equations", "return np.linalg.solve(X.T @ X, X.T @ t), 0.0", "b is missing"),
+        ("grad_J", "r = X @ w + b - t\nreturn [X.T @ r / (2 * len(t)), r.mean()]", "exactly half"),
+        ("fit_gd", "w, b = np.zeros(X.shape[1]), 0.0\nfor k in range(max_steps):\n"
+                   "    dw, db = helpers.gradients(X, t, w, b)\n    w, b = w - lr * dw, b - lr * db\n"
+                   "return w, b, max_steps", "never stopped early"),
     ],
     "03_feature_maps": [
-        ("my_standardize", "return (x_train - x_train.mean()) / x_train.std(), "
-                           "(x_other - x_other.mean()) / x_other.std()", "TRAINING set's statistics"),
-        ("my_choose_degree", "errors = [rmse(polynomial_features(x_val, M) @ fit_polynomial(x_train, t_train, M), "
-                             "t_val) for M in degrees]\nreturn int(np.argmin(errors))", "not the degree"),
+        ("my_fit_polynomial", "return np.polyfit(x, t, degree)", "np.polyfit's order"),
+        ("my_choose_degree", "errors = [rmse(polynomial_features(x_train, M) @ fit_polynomial(x_val, t_val, M), "
+                             "t_train) for M in degrees]\nreturn degrees[int(np.argmin(errors))]", "roles are swapped"),
     ],
     "04_logistic_regression": [
         ("cross_entropy", "return -np.mean(np.maximum(z, 0) - t * z + np.log1p(np.exp(-np.abs(z))))",

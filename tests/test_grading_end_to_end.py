@@ -48,7 +48,9 @@ def test_a_folder_of_course_submissions(tmp_path):
         assert float(rows[1][f"{END_TO_END}:{s.function}"]) == (0 if s.function in wrong else s.points)
 
     student = json.loads((tmp_path / "out" / "results" / "ann__homework.json").read_text())
-    assert student["score"] == 0 and all("not implemented yet" in t["output"] for t in student["tests"])
+    checked = [t for t in student["tests"] if t["max_score"] > 0]  # the steps; written questions are graded by hand
+    assert student["score"] == 0 and len(checked) == len(ASSIGNMENT.steps)
+    assert all("not implemented yet" in t["output"] for t in checked)
     feedback = (tmp_path / "out" / "feedback" / "ben__homework.md").read_text()
     for _, _, hint in WRONG[END_TO_END]:
         assert hint in feedback  # the hint the student saw in the notebook

@@ -1,6 +1,7 @@
 """The checking engine behind every exercise.
 
-A checker runs the student's function on several inputs (NumPy and torch),
+A checker runs the student's function on several inputs (NumPy only for a NumPy
+exercise, NumPy and torch where the exercise asks for code that serves both),
 compares each answer with the reference, and returns a `Result` whose text
 is either a pass or a targeted hint. Hints come from a catalog of typical
 mistakes: each mistake is a function computing what that wrong solution
@@ -87,6 +88,68 @@ def _parts(out):
     return list(out) if isinstance(out, tuple) else [out]
 
 
+def _as_expected(got, expected):
+    """A list of the expected number of values, where a tuple is expected, read as that tuple (``[dw, db]``)."""
+    if isinstance(got, list) and isinstance(expected, tuple) and len(got) == len(expected):
+        return tuple(got)
+    return got
+
+
+def _is_number(a):
+    return isinstance(a, (int, float, np.integer, np.floating)) and not isinstance(a, bool)
+
+
+def _numbers_for_scalars(got, expected):
+    """``got`` with each Python number standing for a 0-d expected tensor turned into that tensor's kind."""
+    if not isinstance(got, tuple) or not isinstance(expected, tuple) or len(got) != len(expected):
+        return got
+    return tuple(torch.as_tensor(float(a), dtype=torch.float64) if _is_number(a) and torch.is_tensor(b)
+                 and b.ndim == 0 else a for a, b in zip(got, expected))
+
+
+_FACTORS = ((2.0, "exactly twice"), (0.5, "exactly half"), (-1.0, "the negative of"))
+_FACTOR_KEYS = {2.0: "factor 2", 0.5: "factor 1/2", -1.0: "sign flipped"}
+
+
+def _scale_hint(got, expected, rtol, atol):
+    """(message, key) when every wrong output is exactly 2, 1/2 or -1 times its expected value, else None."""
+    g, e = _parts(got), _parts(expected)
+    if len(g) != len(e):
+        return None
+    wrong = []
+    for k, (a, b) in enumerate(zip(g, e)):
+        try:
+            a, b = _to_numpy(a).astype(float), _to_numpy(b).astype(float)
+        except (TypeError, ValueError):
+            return None
+        if a.shape != b.shape:
+            return None
+        if np.allclose(a, b, rtol=rtol, atol=atol):
+            continue
+        factor = next((c for c, _ in _FACTORS if np.allclose(a, c * b, rtol=rtol, atol=atol)), None)
+        if factor is None or np.allclose(b, 0, atol=atol):
+            return None
+        wrong.append((k, factor))
+    if not wrong or len({f for _, f in wrong}) > 1:
+        return None
+    factor = wrong[0][1]
+    words = dict(_FACTORS)[factor]
+    if len(e) == 1:
+        which = "your answer is"
+    elif len(wrong) == len(e):
+        which = "every output is"
+    else:
+        which = " and ".join(f"output {k + 1}" for k, _ in wrong) + (" is" if len(wrong) == 1 else " are")
+        which += " (the others are right)"
+    if factor == -1.0:
+        fix = "a sign is flipped somewhere (y - t versus t - y, or + versus -)."
+    elif factor == 2.0:
+        fix = "look for a stray factor of 2, or a missing 1/2."
+    else:
+        fix = "look for a stray factor of 1/2, or a missing 2."
+    return f"{which} {words} the expected value: {fix}", _FACTOR_KEYS[factor]
+
+
 def _close(got, expected, rtol, atol):
     g, e = _parts(got), _parts(expected)
     if len(g) != len(e):
@@ -142,7 +205,7 @@ def _describe_problem(got, expected, inputs_torch):
     return None
 
 
-def check(name, student_fn, cases, reference, mistakes=(), rtol=1e-6, atol=1e-9):
+def check(name, student_fn, cases, reference, mistakes=(), rtol=1e-6, atol=1e-9, numbers_for_scalars=False):
     """Run ``student_fn`` on each case and compare with ``reference``.
 
     Parameters
@@ -153,6 +216,9 @@ def check(name, student_fn, cases, reference, mistakes=(), rtol=1e-6, atol=1e-9)
     cases : list of Case
     reference : callable, the correct solution
     mistakes : list of Mistake, tried in order when an answer is wrong
+    numbers_for_scalars : bool
+        Accept a Python number where a 0-d tensor is expected among several outputs (``float(b - lr * db)``
+        for a bias that came in as a Python number).
 
     Returns
     -------
@@ -177,6 +243,9 @@ def check(name, student_fn, cases, reference, mistakes=(), rtol=1e-6, atol=1e-9)
             msg = f"✘ {name} raised {type(exc).__name__}{where}{at}: {exc}"
             return Result(name, False, msg, "exception")
         expected = reference(*[_copy(a) for a in case.args])
+        got = _as_expected(got, expected)
+        if numbers_for_scalars and inputs_torch:
+            got = _numbers_for_scalars(got, expected)
         if _close(got, expected, rtol, atol) and _describe_problem(got, expected, inputs_torch) is None:
             continue
         for m in mistakes:
@@ -189,19 +258,32 @@ def check(name, student_fn, cases, reference, mistakes=(), rtol=1e-6, atol=1e-9)
         problem = _describe_problem(got, expected, inputs_torch)
         if problem:
             return Result(name, False, f"✘ {name}{where}: {problem}.", "structure")
-        return Result(name, False, f"✘ {name}{where}: the values differ from the expected ones.{_diff(got, expected)}",
-                      "wrong values")
+        scaled = _scale_hint(got, expected, rtol, atol)
+        if scaled:
+            return Result(name, False, f"✘ {name}{where}: {scaled[0]}", scaled[1])
+        diff = _diff(got, expected, rtol, atol)
+        return Result(name, False, f"✘ {name}{where}: the values differ from the expected ones.{diff}", "wrong values")
     kinds = sorted({"torch" if any(torch.is_tensor(a) for a in c.args) else "NumPy" for c in cases})
     return Result(name, True, f"✔ {name}: correct on all {len(cases)} inputs ({' and '.join(kinds)}). Well done!")
 
 
-def _diff(got, expected):
+def _diff(got, expected, rtol=1e-6, atol=1e-9):
+    """Where the first wrong output differs most from the expected one, in words."""
     try:
-        g, e = _to_numpy(_parts(got)[0]).ravel(), _to_numpy(_parts(expected)[0]).ravel()
-        k = int(np.argmax(np.abs(g - e)))
-        return f" For example, entry {k} is {g[k]:.6g} but should be {e[k]:.6g}."
+        g, e = _parts(got), _parts(expected)
+        k = next(i for i, (a, b) in enumerate(zip(g, e)) if not _close(a, b, rtol, atol))
+        a, b = _to_numpy(g[k]).astype(float).ravel(), _to_numpy(e[k]).astype(float).ravel()
+        j = int(np.argmax(np.abs(a - b)))
+        which = f" output {k + 1}" if len(e) > 1 else ""
+        entry = f"entry {j}" if b.size > 1 else "the value"
+        return f" For example,{which} {entry} is {a[j]:.6g} but should be {b[j]:.6g}."
     except Exception:
         return ""
+
+
+def numpy_only(arg_sets, labels=None):
+    """Cases for each argument tuple, as NumPy arrays only: for exercises that ask for NumPy code."""
+    return [Case(tuple(args), labels[k] if labels else "") for k, args in enumerate(arg_sets)]
 
 
 def numpy_and_torch(arg_sets, labels=None):

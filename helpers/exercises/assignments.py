@@ -43,19 +43,31 @@ class Assignment:
 
 ASSIGNMENTS = {a.notebook: a for a in (
     Assignment("01_vectorization", "01 · Vectorization", (
-        Step("predict_vectorized", "check_predict", title="Exercise 1: predictions in one line"),
-        Step("cost_vectorized_exercise", "check_cost", title="Exercise 2: the cost in one line"),
-        Step("cost_many", "check_cost_many", title="Exercise 3: the cost of many weight vectors"),
+        Step("predict", "check_predict", title="Step 1: all predictions at once"),
+        Step("cost", "check_cost", title="Step 2: the cost"),
+        Step("cost_many", "check_cost_many", title="Step 3: the costs of many hypotheses"),
+        Step("cost_grid", "check_cost_grid", title="Step 4: the cost on a grid of (w, b)"),
+    ), (
+        Question("Q1", "How many times faster was cost_many than a loop over cost calls on your machine, and why? "
+                       "Why would the gap shrink if K were 1?"),
     )),
     Assignment("02_direct_vs_gradient_descent", "02 · Direct solution vs gradient descent", (
-        Step("grad_J", "check_gradients", title="Exercise 1: the partial derivatives"),
-        Step("gd_step", "check_gd_step", title="Exercise 2: one gradient-descent step"),
-        Step("normal_equations", "check_normal_equations", title="Exercise 3: the normal equations"),
+        Step("grad_J", "check_gradients", title="Step 1: the partial derivatives"),
+        Step("gd_step", "check_gd_step", title="Step 2: one gradient-descent step"),
+        Step("fit_gd", "check_fit_gd", title="Step 3: the loop that stops by its own rule"),
+    ), (
+        Question("Q1", "The lecture asks: why gradient descent, if we can find the optimum directly? Give two reasons, "
+                       "and say which your measurements in this notebook support."),
+        Question("Q2", "The slides say learning rates are typically 0.01 or 0.0001; your sweep used rates near 1. "
+                       "Why does this problem allow them, and what would happen at 0.0001?"),
     )),
     Assignment("03_feature_maps", "03 · Feature maps, underfitting and overfitting", (
-        Step("my_polynomial_features", "check_polynomial_features", title="Exercise 1: polynomial features"),
-        Step("my_standardize", "check_standardize", title="Exercise 2: standardize with the training statistics"),
-        Step("my_choose_degree", "check_choose_degree", title="Exercise 3: choose the degree on validation data"),
+        Step("my_polynomial_features", "check_polynomial_features", title="Step 1: polynomial features"),
+        Step("my_fit_polynomial", "check_fit_polynomial", title="Step 2: fit by least squares"),
+        Step("my_choose_degree", "check_choose_degree", title="Step 3: choose the degree on validation data"),
+    ), (
+        Question("Q1", "Why can the degree not be learned by minimizing the training cost, like the weights?"),
+        Question("Q2", "Why is the test set used only once, after the degree is chosen?"),
     )),
     Assignment("04_logistic_regression", "04 · Binary classification and logistic regression", (
         Step("cross_entropy", "check_cross_entropy", title="Step 1: the cross-entropy, stably"),

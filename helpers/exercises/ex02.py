@@ -1,4 +1,8 @@
-"""Checkers for notebook 02's exercises (the gradient, one descent step, the normal equations)."""
+"""Checkers for notebook 02's assignment (the gradient, one descent step, the loop that stops by its own rule).
+
+The gradient and the step are tried on NumPy arrays and on torch tensors (the assignment asks for code that
+serves both); the loop on NumPy arrays. `check_normal_equations` checks a direct solution (NumPy).
+"""
 
 import numpy as np
 
@@ -44,6 +48,9 @@ def check_gradients(grad_J):
                 scaled(lambda dw, X: -dw, lambda db, X: -db), "sign error"),
         Mistake("both derivatives are twice too large: the 1/2 in J cancels the 2 from differentiating the square.",
                 scaled(lambda dw, X: 2 * dw, lambda db, X: 2 * db), "factor 2"),
+        Mistake("both derivatives are half the right ones: the 1/2 in J is cancelled by the 2 from differentiating "
+                "the square, d/dy (y - t)^2 / 2 = y - t, so no 1/2 is left in the gradient.",
+                scaled(lambda dw, X: dw / 2, lambda db, X: db / 2), "factor 1/2"),
         Mistake("you forgot the bias b in the predictions y = X w + b.",
                 lambda X, t, w, b: _ref_grad(X, t, w, 0.0), "bias forgotten"),
         Mistake("the two outputs are swapped: return (dJ_dw, dJ_db), in that order.",
@@ -78,7 +85,7 @@ def check_gd_step(gd_step):
         Mistake("you returned the change, -lr * gradient, not the new parameters w - lr * dJ/dw.",
                 lambda X, t, w, b, lr: tuple(-lr * g for g in _ref_grad(X, t, w, b)), "returned the step"),
     ]
-    return check("gd_step", gd_step, cases, _ref_step, mistakes, rtol=1e-9)
+    return check("gd_step", gd_step, cases, _ref_step, mistakes, rtol=1e-9, numbers_for_scalars=True)
 
 
 def _ref_normal(X, t):
@@ -120,3 +127,74 @@ def check_normal_equations(normal_equations):
                 "scaled one side"),
     ]
     return check("normal_equations", normal_equations, cases, _ref_normal, mistakes, rtol=1e-7)
+
+
+def _ref_fit_gd(X, t, lr, max_steps, tol):
+    w, b = np.zeros(X.shape[1]), 0.0
+    for k in range(max_steps):
+        dw, db = _ref_grad(X, t, w, b)
+        if np.sqrt(dw @ dw + db * db) < tol:
+            return w, b, k
+        w, b = w - lr * dw, b - lr * db
+    return w, b, max_steps
+
+
+def _fit_gd_variant(stop, start=0, update_b=True):
+    """A loop like the reference with another stopping test ``stop(dw, db, tol)`` or step count offset."""
+
+    def run(X, t, lr, max_steps, tol):
+        w, b = np.zeros(X.shape[1]), 0.0
+        for k in range(max_steps):
+            dw, db = _ref_grad(X, t, w, b)
+            if stop(dw, db, tol):
+                return w, b, k + start
+            w, b = w - lr * dw, (b - lr * db if update_b else b)
+        return w, b, max_steps
+    return run
+
+
+def _count_short(X, t, lr, max_steps, tol):  # updates, then tests, and returns k: one update not counted
+    w, b = np.zeros(X.shape[1]), 0.0
+    for k in range(max_steps):
+        dw, db = _ref_grad(X, t, w, b)
+        w, b = w - lr * dw, b - lr * db
+        dw, db = _ref_grad(X, t, w, b)
+        if np.sqrt(dw @ dw + db * db) < tol:
+            return w, b, k
+    return w, b, max_steps
+
+
+def _fit_gd_cases():
+    rng = np.random.default_rng(5)
+    cases = []
+    for N, D, lr, max_steps, tol in [(30, 1, 0.3, 500, 1e-4), (50, 3, 0.2, 1000, 1e-6), (40, 2, 0.05, 60, 1e-8)]:
+        X = rng.normal(size=(N, D)) + 0.5
+        t = X @ rng.normal(size=D) + 1.0 + 0.1 * rng.normal(size=N)
+        cases.append(Case((X, t, lr, max_steps, tol), f"N = {N}, D = {D}, lr = {lr}, max_steps = {max_steps}"))
+    return cases
+
+
+@catching_output
+def check_fit_gd(fit_gd):
+    """Check ``fit_gd(X, t, lr, max_steps, tol) -> (w, b, steps)``: gradient descent from w = 0, b = 0 that stops
+    before the first update at which the gradient's norm is below ``tol``, or after ``max_steps`` updates (NumPy)."""
+    norm = lambda dw, db: np.sqrt(dw @ dw + db * db)  # noqa: E731
+    mistakes = [
+        Mistake("your loop never stopped early: before each update, compute the gradient's norm "
+                "sqrt(||dJ/dw||^2 + (dJ/db)^2) and stop (return) when it is below tol.",
+                _fit_gd_variant(lambda dw, db, tol: False), "never stops"),
+        Mistake("your step count is one short: you updated, then tested, and returned k, but k + 1 updates were "
+                "made by then. Test the gradient at the current (w, b) BEFORE updating; steps = updates made.",
+                _count_short, "count off by one"),
+        Mistake("your step count is one too many: `steps` is the number of updates made, k in `for k in range(...)` "
+                "when the test succeeds at the start of iteration k.",
+                _fit_gd_variant(lambda dw, db, tol: norm(dw, db) < tol, start=1), "count off by one"),
+        Mistake("you compared the SQUARED norm with tol (it stops too early); take the square root, "
+                "np.sqrt(dw @ dw + db ** 2) < tol.",
+                _fit_gd_variant(lambda dw, db, tol: dw @ dw + db * db < tol), "squared norm"),
+        Mistake("your stopping test ignores dJ/db: the gradient has D + 1 entries, include the bias's.",
+                _fit_gd_variant(lambda dw, db, tol: np.sqrt(dw @ dw) < tol), "norm without db"),
+        Mistake("b is never updated: take the step b <- b - lr * dJ/db too.",
+                _fit_gd_variant(lambda dw, db, tol: norm(dw, db) < tol, update_b=False), "bias not updated"),
+    ]
+    return check("fit_gd", fit_gd, _fit_gd_cases(), _ref_fit_gd, mistakes, rtol=1e-7, atol=1e-10)

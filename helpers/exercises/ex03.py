@@ -1,9 +1,12 @@
-"""Checkers for notebook 03's exercises (feature maps and validation)."""
+"""Checkers for notebook 03's assignment (polynomial regression, the degree chosen on validation data), NumPy.
+
+`check_standardize` (standardizing with the training set's statistics) checks NumPy and torch code.
+"""
 
 import numpy as np
 
 from ..features import fit_polynomial, make_curve_data, polynomial_features, rmse
-from ._core import Case, Mistake, _to_numpy, catching_output, check, numpy_and_torch
+from ._core import Case, Mistake, _to_numpy, catching_output, check, numpy_and_torch, numpy_only
 
 
 def _np(a):
@@ -19,10 +22,10 @@ def _ref_polynomial_features(x, degree):
 
 @catching_output
 def check_polynomial_features(polynomial_features_fn):
-    """Check ``polynomial_features(x, degree) -> Psi`` (N, degree + 1), ``Psi[i, k] = x[i] ** k``."""
+    """Check ``polynomial_features(x, degree) -> Psi`` (N, degree + 1), ``Psi[i, k] = x[i] ** k`` (NumPy)."""
     rng = np.random.default_rng(3)
     sets = [(rng.uniform(-2, 2, size=6), 3), (rng.uniform(0, 1, size=9), 5), (rng.normal(size=4), 0)]
-    cases = numpy_and_torch(sets, labels=["N = 6, M = 3", "N = 9, M = 5", "N = 4, M = 0"])
+    cases = numpy_only(sets, labels=["N = 6, M = 3", "N = 9, M = 5", "N = 4, M = 0"])
     mistakes = [
         Mistake("your features start at x^1: include the constant feature x^0 = 1 as column 0 "
                 "(its weight is the bias), shape (N, M + 1).",
@@ -38,6 +41,39 @@ def check_polynomial_features(polynomial_features_fn):
                 lambda x, M: _np(x)[:, None] * np.arange(M + 1), "multiplied instead of power"),
     ]
     return check("polynomial_features", polynomial_features_fn, cases, _ref_polynomial_features, mistakes)
+
+
+# --- Step 2: fit by least squares ------------------------------------------------------------------------------
+
+
+def _ref_fit(x, t, degree):
+    return np.linalg.lstsq(_ref_polynomial_features(x, degree), _np(t), rcond=None)[0]
+
+
+def _fit_cases():
+    rng = np.random.default_rng(7)
+    cases = []
+    for N, M in [(10, 1), (15, 3), (25, 5)]:
+        x = rng.uniform(0, 1, size=N)
+        cases.append(Case((x, np.sin(2 * np.pi * x) + 0.2 * rng.normal(size=N), M), f"N = {N}, M = {M}"))
+    return cases
+
+
+@catching_output
+def check_fit_polynomial(fit_polynomial_fn):
+    """Check ``fit_polynomial(x, t, degree) -> w`` (degree + 1,): the least-squares weights of y = Psi w (NumPy)."""
+    mistakes = [
+        Mistake("your weights are in decreasing powers (np.polyfit's order); w[k] must be the weight of x^k, "
+                "so that y = Psi w with Psi's column k = x^k.", lambda x, t, M: _ref_fit(x, t, M)[::-1],
+                "decreasing powers"),
+        Mistake("your fit has no constant feature: the model passes through the origin. Column 0 of Psi is the "
+                "constant 1, and its weight w[0] is the bias.",
+                lambda x, t, M: np.concatenate([[0.0], np.linalg.lstsq(_ref_polynomial_features(x, M)[:, 1:],
+                                                                     _np(t), rcond=None)[0]]), "no constant column"),
+        Mistake("you fitted degree M - 1: Psi for degree M has M + 1 columns (powers 0..M).",
+                lambda x, t, M: np.append(_ref_fit(x, t, M - 1), 0.0), "one power short"),
+    ]
+    return check("fit_polynomial", fit_polynomial_fn, _fit_cases(), _ref_fit, mistakes, rtol=1e-6, atol=1e-8)
 
 
 # --- Exercise 2: standardize with the training set's statistics ------------------------------------------------
@@ -109,6 +145,10 @@ def _choose_on_training(x_train, t_train, x_val, t_val, degrees):
     return degrees[int(np.argmin(_errors(x_train, t_train, x_train, t_train, degrees)))]
 
 
+def _fit_on_validation(x_train, t_train, x_val, t_val, degrees):  # the two sets' roles swapped
+    return degrees[int(np.argmin(_errors(x_val, t_val, x_train, t_train, degrees)))]
+
+
 def _returned_position(x_train, t_train, x_val, t_val, degrees):
     return int(np.argmin(_errors(x_train, t_train, x_val, t_val, degrees)))
 
@@ -122,9 +162,13 @@ def _returned_error(x_train, t_train, x_val, t_val, degrees):
 
 
 def _choose_degree_cases():
-    """Curve data (NumPy) with validation minima away from the ends of ``degrees``; no ill-conditioned fits."""
+    """Curve data (NumPy) with validation minima away from the ends of ``degrees``; no ill-conditioned fits.
+
+    On seed 7, fitting on the validation data and scoring on the training data picks 4, not 3: that mistake fails.
+    """
     cases = []
-    for seed, degrees in [(1, [0, 1, 2, 3, 4, 5, 6]), (2, [1, 2, 3, 4, 5, 6]), (5, [2, 3, 4, 5, 6])]:
+    for seed, degrees in [(1, [0, 1, 2, 3, 4, 5, 6]), (2, [1, 2, 3, 4, 5, 6]), (5, [2, 3, 4, 5, 6]),
+                          (7, [1, 2, 3, 4, 5, 6])]:
         x, t = make_curve_data(60, seed=seed)
         cases.append(Case((x[:20], t[:20], x[20:], t[20:], degrees), f"degrees {degrees[0]}..{degrees[-1]}"))
     return cases
@@ -136,6 +180,9 @@ def check_choose_degree(choose_degree):
     mistakes = [
         Mistake("you chose the degree with the smallest TRAINING error, which is (nearly) always the largest "
                 "degree; compare the fits on the validation data.", _choose_on_training, "training error"),
+        Mistake("you fitted on the VALIDATION data and measured the error on the training data: the roles are "
+                "swapped. Fit each degree to (x_train, t_train), then measure it on (x_val, t_val).",
+                _fit_on_validation, "roles swapped"),
         Mistake("you returned the position of the best degree in `degrees`, not the degree: return degrees[k].",
                 _returned_position, "position"),
         Mistake("you picked the LARGEST validation error; the best degree has the smallest (argmin).",
