@@ -67,4 +67,11 @@ ASSIGNMENTS = {a.notebook: a for a in (
         Step("softmax_gradients", "check_softmax_gradients", title="Exercise 2: the gradients"),
         Step("logistic_from_softmax", "check_logistic_from_softmax", title="Exercise 3: two classes are logistic"),
     )),
+    Assignment("06_pytorch_idiom", "06 · The same models in PyTorch's idiom, and debugging", (
+        Step("train_softmax", "check_train_softmax", title="Step 1: the training loop, step by step"),
+        Step("train_softmax", "check_train_softmax_digits", title="Step 2: the digits, as in notebook 05"),
+    ), questions=(
+        Question("Q1", "The lecture asks why we derive everything by hand when PyTorch does so much for us. Pick two "
+                       "of the bugs of section 7 and, for each, name the hand-derived fact that detects it."),
+    )),
 )}
