@@ -20,6 +20,7 @@ from torch import nn
 from ._checks import as_array, check_positive
 
 LOSSES = ("lecture", "mse")
+TOP = 1e200  # the highest loss a log-scale plot shows (matplotlib's ticks overflow near the float64 limit)
 OPTIMIZERS = ("sgd", "adam")
 
 
@@ -59,14 +60,14 @@ def linear_model(D, w0=None, b0=0.0, dtype=torch.float64, device=None):
     """``nn.Linear(D, 1)`` starting at (w0, b0) (default zeros), in ``dtype`` on ``device``."""
     model = nn.Linear(D, 1, dtype=dtype, device=device)
     with torch.no_grad():  # setting parameters is not part of the model's computation: no graph
-        model.weight.copy_(torch.zeros(1, D) if w0 is None else torch.as_tensor(w0).reshape(1, D))
+        model.weight.copy_(torch.zeros(1, D) if w0 is None else torch.as_tensor(w0).reshape(1, D).to(model.weight))
         model.bias.fill_(float(b0))
     return model
 
 
 def train_linear(X, t, lr, steps, *, loss="lecture", optimizer="sgd", zero_grad=True, squeeze=True, w0=None,
-                 b0=0.0):
-    """Linear regression y = X w + b trained by a ``torch.optim`` optimizer, in float64.
+                 b0=0.0, device=None, dtype=torch.float64):
+    """Linear regression y = X w + b trained by a ``torch.optim`` optimizer (in float64 on the CPU by default).
 
     Each step is PyTorch's four lines: ``optimizer.zero_grad()``, ``J = loss_fn(y, t)``, ``J.backward()``,
     ``optimizer.step()``.
@@ -81,20 +82,21 @@ def train_linear(X, t, lr, steps, *, loss="lecture", optimizer="sgd", zero_grad=
     squeeze : bool, default True. False reproduces the bug: the (N, 1) output of ``nn.Linear`` against the (N,)
         target, which ``nn.MSELoss`` broadcasts to (N, N) (with a UserWarning).
     w0 : (D,) starting weights (default zeros);  b0 : float, starting bias
+    device : where to train (default: where X is, the CPU for NumPy; the data is moved there once);  dtype : default torch.float64
 
     Returns
     -------
     Run
     """
-    X = _tensor(X, "X", 2, torch.float64)
-    t = _tensor(t, "t", 1, torch.float64)
+    X = _tensor(X, "X", 2, dtype).to(device or "cpu" if not torch.is_tensor(X) else device or X.device)
+    t = _tensor(t, "t", 1, dtype).to(X.device)
     if X.shape[0] != t.shape[0]:
         raise ValueError(f"X and t must have the same number of rows, got X {tuple(X.shape)} and t {tuple(t.shape)}")
     lr = check_positive(lr, "lr")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
     scale = 0.5 if _choice(loss, "loss", LOSSES) == "lecture" else 1.0
-    model = linear_model(X.shape[1], w0, b0)
+    model = linear_model(X.shape[1], w0, b0, dtype=dtype, device=X.device)
     opt = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}[_choice(optimizer, "optimizer", OPTIMIZERS)]
     opt = opt(model.parameters(), lr=lr)
     loss_fn = nn.MSELoss()
@@ -109,8 +111,8 @@ def train_linear(X, t, lr, steps, *, loss="lecture", optimizer="sgd", zero_grad=
         opt.step()
         path.append(_params(model))
         losses.append(_lecture_cost(model, X, t))
-    grads = torch.stack(grads).numpy() if grads else np.zeros((0, X.shape[1] + 1))
-    return Run(torch.stack(path).numpy(), np.array(losses), grads)
+    grads = torch.stack(grads).cpu().double().numpy() if grads else np.zeros((0, X.shape[1] + 1))
+    return Run(torch.stack(path).cpu().double().numpy(), np.array(losses), grads)
 
 
 def _lecture_cost(model, X, t):
@@ -133,6 +135,7 @@ def train_classifier(X, labels, K, lr, epochs, *, softmax_first=False, X_test=No
     Returns
     -------
     dict of NumPy arrays: ``"loss"`` (epochs + 1,) the true cross-entropy of the logits at each point;
+    ``"trained_loss"`` (epochs,) the loss that was minimized (the same, or the bug's) at each step;
     ``"grad_norm"`` (epochs,) ||dJ/dW|| of the loss that was trained; ``"test_acc"`` (a float, when a test
     set is given).
     """
@@ -143,7 +146,7 @@ def train_classifier(X, labels, K, lr, epochs, *, softmax_first=False, X_test=No
     nn.init.zeros_(model.bias)
     loss_fn = nn.CrossEntropyLoss()
     opt = torch.optim.SGD(model.parameters(), lr=check_positive(lr, "lr"))
-    losses, norms = [], []
+    losses, norms, trained = [], [], []
     for _ in range(epochs + 1):
         z = model(X)
         losses.append(float(loss_fn(z.detach(), labels)))
@@ -152,9 +155,10 @@ def train_classifier(X, labels, K, lr, epochs, *, softmax_first=False, X_test=No
         opt.zero_grad()
         J = loss_fn(torch.softmax(z, dim=1) if softmax_first else z, labels)
         J.backward()
+        trained.append(float(J.detach()))
         norms.append(float(model.weight.grad.norm()))
         opt.step()
-    out = {"loss": np.array(losses), "grad_norm": np.array(norms)}
+    out = {"loss": np.array(losses), "trained_loss": np.array(trained), "grad_norm": np.array(norms)}
     if X_test is not None:
         with torch.no_grad():
             pred = model(_tensor(X_test, "X_test", 2, X.dtype)).argmax(1).numpy()
@@ -166,22 +170,30 @@ def plot_losses(curves, ax=None, J_star=None, title=None, xlabel="step", ylabel=
     """Loss curves, one per entry of ``curves`` ({label: (K+1,) losses}); ``J_star`` a dashed floor.
 
     A NaN or infinite loss ends its curve with a cross at the last finite point (``ax.set_yscale("log")``
-    cannot show them). Returns the figure.
+    cannot show them); on the log scale, losses above `TOP` are drawn at `TOP`. Returns the figure.
     """
     import matplotlib.pyplot as plt
 
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6, 4))
+    finite = []
     for k, (label, J) in enumerate(curves.items()):
         J = np.asarray(J, dtype=float)
         color = (colors or {}).get(label, f"C{k}")
         bad = first_nonfinite(J)
+        J = J if bad is None else J[:bad]  # the finite part
+        J = np.minimum(J, TOP) if logy else J  # clipped at the top of the plot
+        finite.append(J)
         ax.plot(np.arange(len(J)), J, color=color, lw=1.6, label=label)
         if bad is not None and bad > 0:
-            ax.plot(bad - 1, J[bad - 1], "X", color=color, mec="k", ms=10, label=f"{label}: NaN/inf after this")
+            ax.plot(bad - 1, J[-1], "X", color=color, mec="k", ms=10, label=f"{label}: NaN/inf after this")
     if J_star is not None:
         ax.axhline(J_star, color="k", ls="--", lw=1, label="optimum J*")
     if logy:
         ax.set_yscale("log")
+        values = np.concatenate(finite + ([np.array([J_star])] if J_star is not None else []))
+        values = values[values > 0]
+        if values.size:  # set the range (autoscaling near the float64 limit overflows)
+            ax.set_ylim(values.min() / 2, min(values.max() * 10, TOP))
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, borderaxespad=0)
     return fig
