@@ -33,6 +33,16 @@ WRONG = {
         ("softmax_gradients", "Y = softmax(X @ W.T + b)\nreturn (Y - T).T @ X, (Y - T).sum(0)", "N times too large"),
         ("logistic_from_softmax", "return W[0] - W[1], b[0] - b[1]", "wrong way round"),
     ],
+    "06_pytorch_idiom": [  # one function checked in two steps: a wrong loop fails both
+        ("train_softmax", "model = nn.Linear(X.shape[1], K, dtype=X.dtype)\n"
+                          "nn.init.zeros_(model.weight)\nnn.init.zeros_(model.bias)\n"
+                          "loss_fn = nn.CrossEntropyLoss()\n"
+                          "optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)\n"
+                          "for epoch in range(epochs):\n"
+                          "    loss = loss_fn(model(X), labels) + l2 / 2 * (model.weight ** 2).sum()\n"
+                          "    loss.backward()\n    optimizer.step()\n"
+                          "return model.weight.detach(), model.bias.detach()", "the gradients accumulate"),
+    ],
 }
 
 END_TO_END = "03_feature_maps"
@@ -41,11 +51,13 @@ END_TO_END = "03_feature_maps"
 def namespace():
     """What the wrong bodies may use, to run them outside their notebook (the checker's local verdict)."""
     import numpy as np
+    import torch
     from array_api_compat import array_namespace, device
+    from torch import nn
 
     import helpers
     from helpers import softmax
 
     names = {k: getattr(helpers, k) for k in helpers.__all__ if not k.startswith("_")}
     return {**names, "np": np, "helpers": helpers, "array_namespace": array_namespace, "device": device,
-            "softmax": softmax}
+            "softmax": softmax, "torch": torch, "nn": nn}

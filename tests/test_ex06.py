@@ -188,6 +188,11 @@ def test_a_loop_stopped_too_early_fails_the_digits_check():
     assert not result.passed and result.hint == "not converged" and "raise the default epochs" in result.message
 
 
+def test_a_diverging_loop_is_told_so_on_the_digits():
+    result = check_train_softmax_digits(loop(zero_grad="never"))
+    assert not result.passed and "higher than at the start" in result.message, result.message
+
+
 def test_the_digits_check_wants_the_penalty():
     """Without the L2 penalty the weights solve another problem: J(W, b) with the penalty is off."""
     def unpenalized(X, labels, K, l2=0.0, lr=2.0, epochs=400, momentum=0.9):

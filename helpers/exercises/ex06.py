@@ -209,8 +209,8 @@ def check_train_softmax_digits(train_softmax):
     try:
         got = train_softmax(torch.from_numpy(p["X"]), torch.from_numpy(p["labels"]), 10, p["l2"])
     except NotImplementedError:
-        return Result("train_softmax", False, "… train_softmax: not implemented yet. Replace the `raise "
-                      "NotImplementedError` line with your code.", "not implemented")
+        return Result("train_softmax", False, "… train_softmax: write it first (Step 1 checks it); then this "
+                      "check trains it on the digits.", "not implemented")
     except Exception as exc:
         return Result("train_softmax", False, f"✘ train_softmax raised {type(exc).__name__} on the digits: {exc}",
                       "exception")
@@ -229,8 +229,13 @@ def check_train_softmax_digits(train_softmax):
     numbers = (f"test accuracy {acc:.2%} (notebook 05's model: {p['reference_accuracy']:.2%}), "
                f"J - J_min = {gap:.4f}")
     if acc < p["reference_accuracy"] - ACCURACY_SLACK or gap > OBJECTIVE_SLACK:
-        how = ("the model is not trained far enough: raise the default epochs or lr, or use momentum (0.9)"
-               if gap > OBJECTIVE_SLACK else "the objective is near its minimum but the accuracy is low")
+        if gap > np.log(10) - p["J_min"]:  # J above its value at the start W = 0, b = 0 (log K)
+            how = ("the objective is higher than at the start (W = 0, b = 0): training diverged or went the wrong way. "
+                   "Pass Step 1 first (zero_grad every step, the loss on the logits), then try a smaller default lr")
+        elif gap > OBJECTIVE_SLACK:
+            how = "the model is not trained far enough: raise the default epochs or lr, or use momentum (0.9)"
+        else:
+            how = "the objective is near its minimum but the accuracy is low"
         return Result("train_softmax", False, f"✘ train_softmax on the digits with your defaults: {numbers}; needed: "
                       f"accuracy within 1 point and J - J_min <= {OBJECTIVE_SLACK}. {how[0].upper() + how[1:]}.",
                       "not converged")
