@@ -82,7 +82,8 @@ def train_linear(X, t, lr, steps, *, loss="lecture", optimizer="sgd", zero_grad=
     squeeze : bool, default True. False reproduces the bug: the (N, 1) output of ``nn.Linear`` against the (N,)
         target, which ``nn.MSELoss`` broadcasts to (N, N) (with a UserWarning).
     w0 : (D,) starting weights (default zeros);  b0 : float, starting bias
-    device : where to train (default: where X is, the CPU for NumPy; the data is moved there once);  dtype : default torch.float64
+    device : where to train (default: where X is, the CPU for NumPy; the data is moved there once)
+    dtype : default torch.float64
 
     Returns
     -------

@@ -220,3 +220,21 @@ def test_mismatched_rows_are_refused(data):
     X, t = data
     with pytest.raises(ValueError, match="same number of rows"):
         frameworks.train_linear(X, t[:-1], 0.1, 3)
+
+
+# ----------------------------------------------------------------------------- the benchmark module
+
+
+def test_the_benchmark_loops_take_the_same_iterates_and_the_gpu_part_skips_without_one():
+    from benchmarks import frameworks as bench
+
+    X, labels = bench._digits("cpu", torch.float64)
+    W1, b1 = bench.idiom_loop(X, labels, 10, 1.0, 20, 1e-3)
+    W2, b2 = bench.hand_loop(X, labels, 10, 1.0, 20, 1e-3)
+    np.testing.assert_allclose(W1.numpy(), W2.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(b1.numpy(), b2.numpy(), rtol=1e-9, atol=1e-12)
+    figures, notes = bench.idiom_figures(quick=True)
+    assert len(figures) == 1 and figures[0].ratio > 0 and "same iterates to float32 rounding: True" in notes[0]
+    if not torch.cuda.is_available():
+        assert bench.mnist_gpu_figures(quick=True) == ([], ["Full-MNIST GPU figure not run: no CUDA device on this "
+                                                              "machine."])
