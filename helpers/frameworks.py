@@ -11,6 +11,7 @@ Unlike the rest of `helpers`, these take tensors or NumPy and always return NumP
 not numerical helpers (see the rule in `helpers`).
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -167,6 +168,47 @@ def train_classifier(X, labels, K, lr, epochs, *, softmax_first=False, X_test=No
     return out
 
 
+def digits_problem():
+    """Notebook 05's digits split, l2 = 1/N, its from-scratch test accuracy and the objective's minimum.
+
+    Computed once (about a second), then copied on every call: changing the arrays changes nothing else.
+
+    Returns
+    -------
+    dict: ``X``, ``labels``, ``X_test``, ``labels_test`` (float32 / int64 NumPy), ``l2``, ``reference_accuracy``
+    (fit_softmax_regression as in notebook 05: lr="auto", 100 epochs), ``J_min`` (its objective after 2,000
+    epochs in float64, converged to 1e-10).
+    """
+    return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in _digits_problem().items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_problem():
+    from sklearn.model_selection import train_test_split
+
+    from .data import load_digits
+    from .multiclass import fit_softmax_regression
+
+    (X_all, labels_all), (X_test, labels_test) = load_digits(seed=0)
+    X, _, labels, _ = train_test_split(X_all, labels_all, test_size=0.2, stratify=labels_all, random_state=0)
+    l2 = 1.0 / X.shape[0]
+    ref = fit_softmax_regression(X, labels, 10, lr="auto", epochs=100, l2=l2)
+    best = fit_softmax_regression(X.astype(np.float64), labels, 10, lr="auto", epochs=2000, l2=l2, tol=1e-10)
+    return {"X": X, "labels": labels, "X_test": X_test, "labels_test": labels_test, "l2": l2,
+            "reference_accuracy": ref.score(X_test, labels_test),
+            "J_min": softmax_objective(best.W, best.b, X, labels, l2)}
+
+
+def softmax_objective(W, b, X, labels, l2):
+    """J(W, b) = mean cross-entropy + l2/2 ||W||^2, in float64."""
+    W, b, X = (torch.as_tensor(np.asarray(a.detach().cpu() if torch.is_tensor(a) else a, dtype=np.float64))
+               for a in (W, b, X))
+    Z = X @ W.T + b
+    J = torch.nn.functional.cross_entropy(Z, torch.as_tensor(np.asarray(labels)))
+    return float(J + l2 / 2 * (W * W).sum())
+
+
+
 def plot_losses(curves, ax=None, J_star=None, title=None, xlabel="step", ylabel="J", colors=None, logy=True):
     """Loss curves, one per entry of ``curves`` ({label: (K+1,) losses}); ``J_star`` a dashed floor.
 
@@ -200,5 +242,5 @@ def plot_losses(curves, ax=None, J_star=None, title=None, xlabel="step", ylabel=
     return fig
 
 
-__all__ = ["LOSSES", "OPTIMIZERS", "Run", "first_nonfinite", "linear_model", "plot_losses", "train_classifier",
-           "train_linear"]
+__all__ = ["LOSSES", "OPTIMIZERS", "Run", "digits_problem", "first_nonfinite", "linear_model", "plot_losses",
+           "softmax_objective", "train_classifier", "train_linear"]

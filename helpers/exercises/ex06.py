@@ -13,11 +13,11 @@ numbers only and read back two tensors, so they work through the grader's proxy.
   and the objective within 0.005 of its minimum, so the learned W and b solve the same problem.
 """
 
-import functools
-
 import numpy as np
 import torch
 
+from ..frameworks import digits_problem
+from ..frameworks import softmax_objective as objective
 from ._core import Case, Mistake, Result, _to_numpy, catching_output, check
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -170,44 +170,12 @@ ACCURACY_SLACK = 0.01  # 1 point of test accuracy
 OBJECTIVE_SLACK = 0.005
 
 
-@functools.lru_cache(maxsize=1)
-def digits_problem():
-    """Notebook 05's digits split, l2 = 1/N, its from-scratch test accuracy and the objective's minimum.
-
-    Returns
-    -------
-    dict: ``X``, ``labels``, ``X_test``, ``labels_test`` (float32 / int64 NumPy), ``l2``, ``reference_accuracy``
-    (fit_softmax_regression as in notebook 05: lr="auto", 100 epochs), ``J_min`` (its objective after 2,000
-    epochs in float64, converged to 1e-10).
-    """
-    from sklearn.model_selection import train_test_split
-
-    from ..data import load_digits
-    from ..multiclass import fit_softmax_regression
-
-    (X_all, labels_all), (X_test, labels_test) = load_digits(seed=0)
-    X, _, labels, _ = train_test_split(X_all, labels_all, test_size=0.2, stratify=labels_all, random_state=0)
-    l2 = 1.0 / X.shape[0]
-    ref = fit_softmax_regression(X, labels, 10, lr="auto", epochs=100, l2=l2)
-    best = fit_softmax_regression(X.astype(np.float64), labels, 10, lr="auto", epochs=2000, l2=l2, tol=1e-10)
-    return {"X": X, "labels": labels, "X_test": X_test, "labels_test": labels_test, "l2": l2,
-            "reference_accuracy": ref.score(X_test, labels_test), "J_min": objective(best.W, best.b, X, labels, l2)}
-
-
-def objective(W, b, X, labels, l2):
-    """J(W, b) = mean cross-entropy + l2/2 ||W||^2, in float64."""
-    W, b, X = (torch.as_tensor(np.asarray(_to_numpy(a), dtype=np.float64)) for a in (W, b, X))
-    Z = X @ W.T + b
-    J = torch.nn.functional.cross_entropy(Z, torch.as_tensor(np.asarray(labels)))
-    return float(J + l2 / 2 * (W * W).sum())
-
-
 @catching_output
 def check_train_softmax_digits(train_softmax):
     """Check ``train_softmax(X, labels, 10, l2=1/N)`` (your default lr, epochs, momentum) on the digits."""
     p = digits_problem()
     try:
-        got = train_softmax(torch.from_numpy(p["X"]), torch.from_numpy(p["labels"]), 10, p["l2"])
+        got = train_softmax(torch.from_numpy(p["X"]), torch.from_numpy(p["labels"]), 10, p["l2"])  # copies
     except NotImplementedError:
         return Result("train_softmax", False, "… train_softmax: write it first (Step 1 checks it); then this "
                       "check trains it on the digits.", "not implemented")
@@ -243,4 +211,4 @@ def check_train_softmax_digits(train_softmax):
                   "in notebook 05. Well done!")
 
 
-__all__ = ["check_train_softmax", "check_train_softmax_digits", "digits_problem", "objective"]
+__all__ = ["check_train_softmax", "check_train_softmax_digits"]
