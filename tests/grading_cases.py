@@ -41,6 +41,16 @@ WRONG = {
                           "        dW, db = softmax_gradients(X[i], T[i], W, b)\n"
                           "        W, b = W - lr * dW, b - lr * db\nreturn W, b", "stored order"),
     ],
+    "06_pytorch_idiom": [  # one function checked in two steps: a wrong loop fails both
+        ("train_softmax", "model = nn.Linear(X.shape[1], K, dtype=X.dtype)\n"
+                          "nn.init.zeros_(model.weight)\nnn.init.zeros_(model.bias)\n"
+                          "loss_fn = nn.CrossEntropyLoss()\n"
+                          "optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)\n"
+                          "for epoch in range(epochs):\n"
+                          "    loss = loss_fn(model(X), labels) + l2 / 2 * (model.weight ** 2).sum()\n"
+                          "    loss.backward()\n    optimizer.step()\n"
+                          "return model.weight.detach(), model.bias.detach()", "the gradients accumulate"),
+    ],
 }
 
 END_TO_END = "03_feature_maps"
@@ -49,14 +59,16 @@ END_TO_END = "03_feature_maps"
 def namespace():
     """What the wrong bodies may use, to run them outside their notebook (the checker's local verdict)."""
     import numpy as np
+    import torch
     from array_api_compat import array_namespace, device
+    from torch import nn
 
     import helpers
     from helpers import softmax
 
     names = {k: getattr(helpers, k) for k in helpers.__all__ if not k.startswith("_")}
     return {**names, "np": np, "helpers": helpers, "array_namespace": array_namespace, "device": device,
-            "softmax": softmax, **_earlier_steps()}
+            "softmax": softmax, "torch": torch, "nn": nn, **_earlier_steps()}
 
 
 def _earlier_steps():

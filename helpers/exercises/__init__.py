@@ -11,6 +11,7 @@ from .ex02 import check_fit_gd, check_gd_step, check_gradients, check_normal_equ
 from .ex03 import check_choose_degree, check_fit_polynomial, check_polynomial_features, check_standardize
 from .ex04 import check_cross_entropy, check_cross_entropy_gradients, check_train_logistic
 from .ex05 import check_softmax_cross_entropy, check_softmax_gradients, check_train_softmax
+from .ex06 import check_torch_loop, check_torch_loop_digits
 
 __all__ = [
     "Case", "Mistake", "Result", "check", "numpy_and_torch", "numpy_only",
@@ -19,5 +20,6 @@ __all__ = [
     "check_choose_degree", "check_fit_polynomial", "check_polynomial_features", "check_standardize",  # 03
     "check_cross_entropy", "check_cross_entropy_gradients", "check_train_logistic",  # 04
     "check_softmax_cross_entropy", "check_softmax_gradients", "check_train_softmax",  # 05
+    "check_torch_loop", "check_torch_loop_digits",  # 06
 ]
 

@@ -83,4 +83,11 @@ ASSIGNMENTS = {a.notebook: a for a in (
     ), questions=(
         Question("Q1", "How does the case K = 2 relate to the logistic function?"),
     )),
+    Assignment("06_pytorch_idiom", "06 · The same models in PyTorch's idiom, and debugging", (
+        Step("train_softmax", "check_torch_loop", title="Step 1: the training loop, step by step"),
+        Step("train_softmax", "check_torch_loop_digits", title="Step 2: the digits, as in notebook 05"),
+    ), questions=(
+        Question("Q1", "The lecture asks why we derive everything by hand when PyTorch does so much for us. Pick two "
+                       "of the bugs of section 7 and, for each, name the hand-derived fact that detects it."),
+    )),
 )}
