@@ -15,6 +15,10 @@ dJ/db = mean(r) are taken from the residuals at the end (a vector N long, a
 1 / D of X). The numbers are the same sums added in another order (equal up to
 rounding). Only for X on the CPU: a GPU runs the two products as two kernels.
 
+Each block is first read by a plain reduction (np.add.reduce), which streams from
+memory faster than a BLAS matrix-vector product does (measured on a 2-core EPYC: less
+time per step); both products then read the block from the cache.
+
 Block size, by a rule: a block takes half of one core's L2 cache (the rest
 holds w, the block's residuals and what else the core touches). Read from the
 operating system (Linux), else 1 MiB.
@@ -104,6 +108,7 @@ class BlockedFullBatch:
         np.subtract(self.t, b, out=c)  # c = t - b, so that each block's residual is X_blk w - c_blk
         for k, i in enumerate(range(0, N, self.rows)):  # a loop over blocks of rows, not over examples
             Xb, rb = X[i:i + self.rows], r[i:i + self.rows]
+            np.add.reduce(Xb, axis=None)  # brings the block into the cache at streaming speed (see above)
             np.matmul(Xb, w, out=rb)  # the block's residuals r_blk = X_blk w + b - t_blk ...
             np.subtract(rb, c[i:i + self.rows], out=rb)
             np.matmul(rb, Xb, out=self.G[k])  # ... and X_blk^T r_blk, while X_blk is in the cache
