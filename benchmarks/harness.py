@@ -121,6 +121,25 @@ def fmt_measured(f):
     return fmt_seconds(m)
 
 
+def _load_average():
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover (not on every platform)
+        return None
+
+
+LOAD_AT_START = _load_average()  # the suite imports this module first: the machine's load before it ran
+
+
+def _load_note():
+    start, end = LOAD_AT_START, _load_average()
+    if start is None or end is None:
+        return "unknown"
+    busy = " (more runnable processes than cores: the machine was shared, times are inflated)" \
+        if max(start, end) > (os.cpu_count() or 1) else ""
+    return f"{start:.1f} at the start, {end:.1f} at the end{busy}"
+
+
 def machine_info():
     from threadpoolctl import threadpool_info
 
@@ -130,6 +149,7 @@ def machine_info():
         "platform": platform.platform(),
         "cpu": _cpu_name(),
         "cores": os.cpu_count(),
+        "load average (1 min)": _load_note(),
         "numpy": np.__version__,
         "torch": torch.__version__,
         "blas": ", ".join(f"{p['internal_api']} ({p['num_threads']} threads)" for p in threadpool_info()),
