@@ -3,9 +3,16 @@
 Each figure is a ratio: our time over a peer's time measured in the same run
 (the machines are shared and noisy, absolute seconds mean little). Every time
 is the median of repeats after warm-up (`helpers.time_it`), with min and max.
+
+A figure against a physical floor (``floor=True``: the time to read X once) cannot
+honestly come out below 1: such a ratio is reported as a measurement error.
+RESULTS.md records the commit it ran at and `measured_hash`, a hash of the files
+the suite measures, so that a test can tell when it is older than the code.
 """
 
 import datetime
+import glob
+import hashlib
 import os
 import platform
 import subprocess
@@ -30,6 +37,12 @@ class Figure:
     value: float = None  # for "fraction" figures: the measured fraction
     note: str = ""
     extra: dict = field(default_factory=dict)
+    floor: bool = False  # the peer is a physical floor: ours / peer < 1 is a measurement error
+
+    @property
+    def below_floor(self):
+        r = self.ratio
+        return self.floor and r is not None and r < 1
 
     @property
     def ratio(self):
@@ -48,11 +61,13 @@ class Figure:
     @property
     def met(self):
         m = self.measured
-        if self.target is None or m is None:
+        if self.target is None or m is None or self.below_floor:
             return None
         return m >= self.target if self.target_kind == "fraction" else m <= self.target
 
     def verdict(self):
+        if self.below_floor:
+            return "MEASUREMENT ERROR (below the floor)"
         met = self.met
         if met is None:
             return "reported"
@@ -106,6 +121,25 @@ def fmt_measured(f):
     return fmt_seconds(m)
 
 
+def _load_average():
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover (not on every platform)
+        return None
+
+
+LOAD_AT_START = _load_average()  # the suite imports this module first: the machine's load before it ran
+
+
+def _load_note():
+    start, end = LOAD_AT_START, _load_average()
+    if start is None or end is None:
+        return "unknown"
+    busy = " (more runnable processes than cores: the machine was shared, times are inflated)" \
+        if max(start, end) > (os.cpu_count() or 1) else ""
+    return f"{start:.1f} at the start, {end:.1f} at the end{busy}"
+
+
 def machine_info():
     from threadpoolctl import threadpool_info
 
@@ -115,6 +149,7 @@ def machine_info():
         "platform": platform.platform(),
         "cpu": _cpu_name(),
         "cores": os.cpu_count(),
+        "load average (1 min)": _load_note(),
         "numpy": np.__version__,
         "torch": torch.__version__,
         "blas": ", ".join(f"{p['internal_api']} ({p['num_threads']} threads)" for p in threadpool_info()),
@@ -147,6 +182,42 @@ def git_revision():
         return "unknown"
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+#: What the suite measures: the helpers package's modules and the suite's own code (not the
+#: explorer and grading benchmarks, which write their own results). Paths relative to ROOT.
+MEASURED = ("helpers/*.py", "benchmarks/__init__.py", "benchmarks/__main__.py", "benchmarks/harness.py",
+            "benchmarks/suite.py")
+
+
+def measured_files(root=ROOT):
+    """The files `MEASURED` names, relative to ``root``, sorted."""
+    paths = (p for pattern in MEASURED for p in glob.glob(os.path.join(root, pattern)))
+    return sorted({os.path.relpath(p, root).replace(os.sep, "/") for p in paths})
+
+
+def measured_hash(root=ROOT):
+    """SHA-256 (first 16 hex digits) over the measured files' paths and contents (line endings as stored)."""
+    h = hashlib.sha256()
+    for rel in measured_files(root):
+        with open(os.path.join(root, rel), "rb") as fh:
+            data = fh.read().replace(b"\r\n", b"\n")
+        h.update(rel.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return h.hexdigest()[:16]
+
+
+HASH_LINE = "Measured files hash: `{}`"
+
+
+def recorded_hash(text):
+    """The hash a RESULTS.md text records (`HASH_LINE`), or None."""
+    prefix, suffix = HASH_LINE.split("{}")
+    for line in text.splitlines():
+        if line.startswith(prefix) and suffix in line[len(prefix):]:
+            return line[len(prefix):].split(suffix)[0]
+    return None
+
+
 def table(figures):
     head = "| figure | ours (median, min–max) | peer | peer (median, min–max) | measured | target | verdict |\n"
     head += "|---|---|---|---|---|---|---|\n"
@@ -163,6 +234,9 @@ def write_results(path, figures, notes, quick):
     lines.append("Written by `python -m benchmarks`" + (" --quick (small sizes: not the reference figures)" if quick
                                                        else "") + f" at commit `{git_revision()}`.")
     lines.append("")
+    lines.append(HASH_LINE.format(measured_hash()) + " (`benchmarks.harness.measured_hash`: "
+                 + ", ".join(MEASURED) + "); tests/test_benchmarks.py fails when the code differs from it.")
+    lines.append("")
     lines += [f"- **{k}**: {v}" for k, v in info.items()]
     lines += ["", "Each time is the median of repeats after warm-up, with the min and max of the repeats. "
               "*measured* is ours ÷ peer for ratio targets (lower is better).", "", table(figures)]
@@ -175,6 +249,11 @@ def write_results(path, figures, notes, quick):
     else:
         lines.append("Every figure with a target met it in this run.")
     lines.append("")
+    errors = [f for f in figures if f.below_floor]
+    if errors:
+        lines += ["## Measurement errors", ""]
+        lines += [f"- {f.name}: {fmt_measured(f)} of {f.peer_name}, a physical floor: below 1 means the floor or "
+                  "the step was measured wrong (not a win)." for f in errors] + [""]
     if notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
     with open(path, "w", encoding="utf-8") as fh:

@@ -32,6 +32,7 @@ from functools import partial
 import numpy as np
 
 from . import backend
+from ._blocked_step import BlockedFullBatch, use_blocked
 from ._checks import as_array, as_scalar, check_nonneg, check_nonneg_int, check_positive, check_rows, same_kind
 from .fitting import DivergenceWarning
 from .linear import _top_curvature, _with_ones
@@ -301,7 +302,7 @@ def gradient_descent(X, t, lr, steps, w0=None, b0=0.0, batch_size=None, seed=0, 
     xp, (X, t) = _check_Xt(X, t, detach=True)
     w, b = _check_start(xp, X, w0, b0)
     lr, steps, batch_size, seed, tol = _check_options(X.shape[0], lr, steps, batch_size, seed, tol, precompute)
-    evaluate = _GramStats(xp, X, t).cost_and_gradient if precompute else partial(_full_batch, xp, X, t)
+    evaluate = _GramStats(xp, X, t).cost_and_gradient if precompute else _full_batch_evaluation(xp, X, t)
     batches = None if batch_size is None else _Minibatches(xp, X, t, batch_size, seed)
     rule = _StoppingRule(xp, t, tol)
     path = []
@@ -359,12 +360,18 @@ def _check_options(N, lr, steps, batch_size, seed, tol, precompute):
     return lr, steps, batch_size, seed, tol
 
 
+def _full_batch_evaluation(xp, X, t):
+    """The evaluation of a full-batch step: `_full_batch`, or for a large X on the CPU the same numbers
+    computed a block of rows at a time, so that X is read from memory once per step (`helpers._blocked_step`)."""
+    return BlockedFullBatch(X, t) if use_blocked(X) else partial(_full_batch, xp, X, t)
+
+
 def _full_batch(xp, X, t, w, b, need_grad=True):
     """The cost J(w, b) on all N examples and, when asked, its gradient: the one evaluation of a step.
 
     One pass computes the residuals r = X w + b - t; then J = r.r / 2N,
     dJ/dw = X^T r / N and dJ/db = mean(r). Returns (J, (dJ/dw, dJ/db) or None).
-    (A faster evaluation of the same numbers plugs in here.)
+    This is the readable reference; `_full_batch_evaluation` picks a faster one for large X on the CPU.
     """
     N = X.shape[0]
     r = X @ w + b - t  # residuals y - t
