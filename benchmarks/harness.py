@@ -187,7 +187,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: What the suite measures: the helpers package's modules and the suite's own code (not the
 #: explorer and grading benchmarks, which write their own results). Paths relative to ROOT.
 MEASURED = ("helpers/*.py", "benchmarks/__init__.py", "benchmarks/__main__.py", "benchmarks/harness.py",
-            "benchmarks/suite.py")
+            "benchmarks/suite.py", "benchmarks/frameworks.py")
 
 
 def measured_files(root=ROOT):
