@@ -22,7 +22,8 @@ from helpers import Timing
 
 @pytest.mark.slow
 def test_quick_suite_runs_and_reports(tmp_path):
-    sections = [s for s in suite.SECTIONS if s not in (suite.notebook_figures, suite.framework_figures)]  # tested elsewhere
+    skip = (suite.notebook_figures, suite.framework_figures)  # tested elsewhere (nbval, tests/test_frameworks.py)
+    sections = [s for s in suite.SECTIONS if s not in skip]
     figures, notes = suite.run(quick=True, sections=sections)
     assert figures and all(isinstance(f, Figure) for f in figures)
     # (a per-step time is a difference of two timings: on tiny quick sizes noise can make it 0)
