@@ -225,6 +225,7 @@ def test_mismatched_rows_are_refused(data):
 # ----------------------------------------------------------------------------- the benchmark module
 
 
+@pytest.mark.slow  # a benchmark smoke run (about 20 s), like test_benchmarks.py's quick suite
 def test_the_benchmark_loops_take_the_same_iterates_and_the_gpu_part_skips_without_one():
     from benchmarks import frameworks as bench
 
