@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from ..logistic import binary_cross_entropy, logistic_gradients, sigmoid
-from ._core import Case, Mistake, Result, catching_output, check
+from ._core import Mistake, Result, catching_output, check, numpy_only
 
 _OVERFLOW = ("for very large logits (|z| in the hundreds) your answer {what}: an exponential overflowed. Compute "
              "from the logits with exponentials of numbers <= 0 only: log(1 + e^u) = max(u, 0) + log1p(exp(-|u|)), "
@@ -24,23 +24,6 @@ _LOG_OF_ZERO = ("for very large logits (|z| in the hundreds) your answer {what}:
 _INEXACT = ("for very large logits (|z| in the hundreds) your answer is finite but wrong: clipped probabilities, "
             "or a log of 0 avoided by an epsilon? Those change the loss. Write the log from the logit instead: "
             "-log sigma(z) = log(1 + e^-z), with log(1 + e^u) = max(u, 0) + log1p(exp(-|u|)).")
-
-
-def _pair(fn):
-    """``fn`` with a returned list of two (``return [dw, db]``) read as the pair it is; non-callables unchanged."""
-    if not callable(fn):
-        return fn
-
-    def wrapper(*args):
-        out = fn(*args)
-        return tuple(out) if isinstance(out, list) and len(out) == 2 else out
-
-    wrapper.__name__ = getattr(fn, "__name__", "fn")
-    return wrapper
-
-
-def _numpy_cases(arg_sets, labels=None):
-    return [Case(tuple(args), labels[k] if labels else "") for k, args in enumerate(arg_sets)]
 
 
 def _problems(seed, sizes, scale=1.0):
@@ -142,7 +125,7 @@ def check_cross_entropy(cross_entropy):
         Mistake("your J is half the cross-entropy: there is no 1/2 in -t log y - (1 - t) log(1 - y).",
                 lambda z, t: _ref_cross_entropy(z, t) / 2, "factor 1/2"),
     ]
-    return _two_phases("cross_entropy", cross_entropy, _numpy_cases(sets), _numpy_cases([_large_logits()]),
+    return _two_phases("cross_entropy", cross_entropy, numpy_only(sets), numpy_only([_large_logits()]),
                        _ref_cross_entropy, mistakes)
 
 
@@ -161,7 +144,7 @@ def _grad_at(X, t, z):
 @catching_output
 def check_cross_entropy_gradients(cross_entropy_gradients):
     """Check ``cross_entropy_gradients(X, t, w, b) -> (dJ/dw, dJ/db)`` = (X^T (y - t) / N, mean(y - t))."""
-    cases = _numpy_cases(_problems(3, [(5, 2), (30, 4), (12, 1)]))
+    cases = numpy_only(_problems(3, [(5, 2), (30, 4), (12, 1)]))
     mistakes = [
         Mistake("sign error: the gradient is X^T (y - t) / N with y - t, not t - y (your step would climb).",
                 lambda X, t, w, b: tuple(-g for g in _ref_gradients(X, t, w, b)), "sign error"),
@@ -183,8 +166,8 @@ def check_cross_entropy_gradients(cross_entropy_gradients):
                 "wrong db"),
     ]
     X, t, w, _ = _problems(4, [(8, 2)])[0]
-    large = _numpy_cases([(X, t, 300.0 * w, 0.0)])  # logits in the hundreds
-    return _two_phases("cross_entropy_gradients", _pair(cross_entropy_gradients), cases, large, _ref_gradients,
+    large = numpy_only([(X, t, 300.0 * w, 0.0)])  # logits in the hundreds
+    return _two_phases("cross_entropy_gradients", cross_entropy_gradients, cases, large, _ref_gradients,
                        mistakes)
 
 
@@ -239,7 +222,7 @@ def check_train_logistic(train_logistic):
                 lambda X, t, lr, steps: _descend(X, t, lr, steps, lambda X, t, w, b: (
                     (X @ w + b - t) @ X / X.shape[0], (X @ w + b - t).mean())), "no sigmoid"),
     ]
-    result = check("train_logistic", _pair(train_logistic), _numpy_cases(sets), _ref_train, mistakes)
+    result = check("train_logistic", train_logistic, numpy_only(sets), _ref_train, mistakes)
     if not result and result.hint == "wrong values":
         result.message += (" Start from w = np.zeros(D) and b = 0.0, and in each step compute both gradients at "
                            "the current (w, b) before updating either.")

@@ -9,8 +9,7 @@ is -inf (log of the softmax instead of log-sum-exp).
 
 import numpy as np
 
-from ._core import Case, Mistake, Result, _copy, _student_line, _to_numpy, catching_output, check
-from .ex04 import _pair
+from ._core import Mistake, Result, _copy, _student_line, _to_numpy, catching_output, check, numpy_only
 
 
 def _log_softmax(z, axis=1):
@@ -24,10 +23,6 @@ def _softmax(z, axis=1):
 
 def _one_hot(labels, K):
     return np.eye(K)[labels]
-
-
-def _numpy_cases(arg_sets):
-    return [Case(tuple(args)) for args in arg_sets]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -73,7 +68,7 @@ _UNDERFLOW_HINT = ("✘ cross_entropy: no overflow any more, but NaN or inf when
 def check_softmax_cross_entropy(cross_entropy):
     """Check ``cross_entropy(z, T) -> J``: the mean over N of -sum_k T_ik log softmax(z_i)_k, computed stably."""
     rng = np.random.default_rng(5)
-    cases = _numpy_cases(_cross_entropy_inputs(rng, 2.0))
+    cases = numpy_only(_cross_entropy_inputs(rng, 2.0))
     mistakes = [
         Mistake("your J is N times too large: average over the N examples (divide the sum by N); the 1/N is missing.",
                 lambda z, T: _ref_cross_entropy(z, T) * z.shape[0], "missing 1/N"),
@@ -144,7 +139,7 @@ def _gradient_problems(seed, shapes):
 @catching_output
 def check_softmax_gradients(softmax_gradients):
     """Check ``softmax_gradients(X, T, W, b) -> (dJ/dW (K, D), dJ/db (K,))`` for softmax regression."""
-    cases = _numpy_cases(_gradient_problems(7, [(8, 3, 4), (12, 5, 2), (6, 4, 4)]))
+    cases = numpy_only(_gradient_problems(7, [(8, 3, 4), (12, 5, 2), (6, 4, 4)]))
 
     def scaled(s):
         return lambda X, T, W, b: tuple(g * s(X) for g in _ref_gradients(X, T, W, b))
@@ -178,7 +173,7 @@ def check_softmax_gradients(softmax_gradients):
         Mistake("you used the logits Z instead of the probabilities Y = softmax(Z): dL/dz = y - t.",
                 with_error(lambda X, T, W, b: (X @ W.T + b - T) / X.shape[0]), "no softmax"),
     ]
-    return check("softmax_gradients", _pair(softmax_gradients), cases, _ref_gradients, mistakes, rtol=1e-7, atol=1e-10)
+    return check("softmax_gradients", softmax_gradients, cases, _ref_gradients, mistakes, rtol=1e-7, atol=1e-10)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -248,10 +243,9 @@ def check_train_softmax(train_softmax):
         Mistake("the bias never moved: update b too, b <- b - lr dJ/db.",
                 lambda X, T, lr, e, B, s: (_no_bias(X, T, lr, e, B, s), np.zeros(T.shape[1])), "bias not updated"),
     ]
-    train_softmax = _pair(train_softmax)
-    result = check("train_softmax", train_softmax, _numpy_cases(_sgd_problems()), _ref_sgd, mistakes)
+    result = check("train_softmax", train_softmax, numpy_only(_sgd_problems()), _ref_sgd, mistakes)
     if not result and result.hint == "wrong values":  # the same SGD with the other way to reshuffle?
-        again = check("train_softmax", train_softmax, _numpy_cases(_sgd_problems()),
+        again = check("train_softmax", train_softmax, numpy_only(_sgd_problems()),
                       lambda X, T, lr, e, B, s: _sgd(X, T, lr, e, B, s, order="cumulative"))
         if again:
             return again
