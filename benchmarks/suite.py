@@ -13,7 +13,6 @@ import io
 import os
 import shutil
 import tempfile
-import time
 import warnings
 
 import numpy as np
@@ -21,7 +20,7 @@ import torch
 
 from helpers import Timing, gradients, solvers
 
-from .harness import Figure, measure
+from .harness import Figure, measure, run_sections
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -255,28 +254,18 @@ def _sklearn_peer(fit, repeat):
 TOL = 1e-4
 
 
-def _sklearn_to(make, objective, J_target, fit_args):
-    """scikit-learn at its default tol, or tightened 10x at a time until its objective reaches ``J_target``.
+def _tighten(fit, objective, J_target):
+    """``fit(tol)`` at TOL, or tightened 10x at a time until ``objective`` of its result reaches ``J_target``.
 
-    Chosen on the training objective only. Returns (tol, J reached, estimator factory)."""
+    Serves both sides: ours is tightened to scikit-learn's objective at its default tol, then scikit-learn to
+    ours, so that neither is timed to a looser objective than the other. Chosen on the training objective only.
+    Returns (tol, the fitted model, its objective)."""
     tol = TOL
     while True:
-        est = make(tol).fit(*fit_args)
-        J = objective(est)
+        model = fit(tol)
+        J = objective(model)
         if J <= J_target or tol <= 1e-12:
-            return tol, J, lambda tol=tol: make(tol).fit(*fit_args)
-        tol /= 10
-
-
-def _ours_to(run, objective, J_target):
-    """Our fit at TOL, or tightened 10x at a time until its objective reaches ``J_target`` (scikit-learn's at its
-    default tol), so that neither side is timed to a looser objective than the other. Chosen on the training
-    objective only. Returns (tol, the fitted model)."""
-    tol = TOL
-    while True:
-        m = run(tol)
-        if objective(m) <= J_target or tol <= 1e-12:
-            return tol, m
+            return tol, model, J
         tol /= 10
 
 
@@ -318,9 +307,12 @@ def logistic_figures(quick):
             return fit_logistic_regression(X, t, steps=cap, l2=l2, device="cpu", tol=tol, record_history=False,
                                            **opts)
 
-        tol_ours, m = _ours_to(fit, lambda m: J(m.w, m.b), J_sk(make(TOL).fit(X, t)))
-        J_ours = J(m.w, m.b)
-        tol_sk, J_peer, fit_sk = _sklearn_to(make, J_sk, J_ours, (X, t))
+        tol_ours, m, J_ours = _tighten(fit, lambda m: J(m.w, m.b), J_sk(make(TOL).fit(X, t)))
+        tol_sk, _, J_peer = _tighten(lambda tol: make(tol).fit(X, t), J_sk, J_ours)
+
+        def fit_sk(tol=tol_sk):
+            return make(tol).fit(X, t)
+
         peer, how = _sklearn_peer(fit_sk, 2 if quick else 7)
         ours = measure(lambda fit=fit, tol=tol_ours: fit(tol), repeat=2 if quick else 7)
         figures.append(Figure(f"fit_logistic_regression (CPU), breast cancer, {label}, tol {tol_ours:g} "
@@ -361,9 +353,12 @@ def softmax_figures(quick):
     def fit(tol):
         return fit_softmax_regression(X, y, K, lr="auto", epochs=cap, l2=l2, device="cpu", tol=tol)
 
-    tol_ours, m = _ours_to(fit, lambda m: J(m.W, m.b), J_sk(make(TOL).fit(X, y)))
-    J_ours = J(m.W, m.b)
-    tol_sk, J_peer, fit_sk = _sklearn_to(make, J_sk, J_ours, (X, y))
+    tol_ours, m, J_ours = _tighten(fit, lambda m: J(m.W, m.b), J_sk(make(TOL).fit(X, y)))
+    tol_sk, _, J_peer = _tighten(lambda tol: make(tol).fit(X, y), J_sk, J_ours)
+
+    def fit_sk(tol=tol_sk):
+        return make(tol).fit(X, y)
+
     peer, how = _sklearn_peer(fit_sk, 2 if quick else 7)
     ours = measure(lambda: fit(tol_ours), repeat=2 if quick else 7)
     steps = len(m.history["loss"]) - 1  # steps taken (the model keeps them in its history)
@@ -425,13 +420,6 @@ SECTIONS = [solve_direct_figures, gd_step_figures, slider_figures, logistic_figu
 
 
 def run(quick=False, sections=None):
-    figures, notes = [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
-        for section in sections or SECTIONS:
-            start = time.perf_counter()
-            f, n = section(quick)
-            figures += f
-            notes += n
-            print(f"  {section.__name__}: {time.perf_counter() - start:.1f} s", flush=True)
-    return figures, notes
+        return run_sections(sections or SECTIONS, quick)
