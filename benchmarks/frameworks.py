@@ -20,7 +20,7 @@ import time
 import torch
 from torch import nn
 
-from benchmarks.harness import Figure, measure, table
+from benchmarks.harness import Figure, measure, run_sections, table
 from helpers import one_hot, softmax
 from helpers.timing import Timing
 
@@ -157,13 +157,7 @@ SECTIONS = [idiom_figures, compile_figures, mnist_gpu_figures]
 
 
 def run(quick=False, sections=None):
-    figures, notes = [], []
-    for section in sections or SECTIONS:
-        start = time.perf_counter()
-        f, n = section(quick)
-        figures += f
-        notes += n
-        print(f"  {section.__name__}: {time.perf_counter() - start:.1f} s", flush=True)
+    figures, notes = run_sections(sections or SECTIONS, quick)
     if torch.cuda.is_available():
         f, n = idiom_figures(quick, device="cuda")
         figures, notes = figures + f, notes + n

@@ -16,6 +16,7 @@ import hashlib
 import os
 import platform
 import subprocess
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -188,6 +189,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: explorer and grading benchmarks, which write their own results). Paths relative to ROOT.
 MEASURED = ("helpers/*.py", "benchmarks/__init__.py", "benchmarks/__main__.py", "benchmarks/harness.py",
             "benchmarks/suite.py", "benchmarks/frameworks.py")
+
+
+def run_sections(sections, quick):
+    """Run each ``section(quick) -> (figures, notes)``, printing its wall time; the figures and notes of all."""
+    figures, notes = [], []
+    for section in sections:
+        start = time.perf_counter()
+        f, n = section(quick)
+        figures += f
+        notes += n
+        print(f"  {section.__name__}: {time.perf_counter() - start:.1f} s", flush=True)
+    return figures, notes
 
 
 def measured_files(root=ROOT):
