@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import backend
 from ._checks import as_array, check_positive
 
 LOSSES = ("lecture", "mse")
@@ -201,8 +202,7 @@ def _digits_problem():
 
 def softmax_objective(W, b, X, labels, l2):
     """J(W, b) = mean cross-entropy + l2/2 ||W||^2, in float64."""
-    W, b, X = (torch.as_tensor(np.asarray(a.detach().cpu() if torch.is_tensor(a) else a, dtype=np.float64))
-               for a in (W, b, X))
+    W, b, X = (torch.as_tensor(backend.to_numpy(a).astype(np.float64)) for a in (W, b, X))
     Z = X @ W.T + b
     J = torch.nn.functional.cross_entropy(Z, torch.as_tensor(np.asarray(labels)))
     return float(J + l2 / 2 * (W * W).sum())
